@@ -1,0 +1,1 @@
+"""Data files describing the Keras API, and their loaders (standard library only)."""
