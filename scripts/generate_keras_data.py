@@ -850,6 +850,24 @@ def _diff_summary(old: dict, new: dict, limit: int = 40) -> list[str]:
                     walk(a[key], b[key], where)
                 if len(lines) >= limit:
                     return
+        elif isinstance(a, list) and isinstance(b, list) and a != b:
+            scalars = all(not isinstance(x, (dict, list)) for x in a + b)
+            if not scalars and all(isinstance(x, dict) and "name" in x for x in a + b):
+                a_items, b_items = [x["name"] for x in a], [x["name"] for x in b]  # parameters
+            else:
+                a_items, b_items = a, b
+            if (scalars or a_items is not a) and a_items != b_items:
+                added = [x for x in b_items if x not in a_items]
+                removed = [x for x in a_items if x not in b_items]
+                change = f"added {json.dumps(added)[:100]}, removed {json.dumps(removed)[:100]}"
+                if not (added or removed):
+                    change = "order changed" if len(a_items) == len(b_items) else "repeated items changed"
+                lines.append(f"~ {path}: {change}")
+            elif len(a) == len(b):
+                for index, (x, y) in enumerate(zip(a, b)):
+                    walk(x, y, f"{path}/{index}")
+            else:
+                lines.append(f"~ {path}: {len(a)} items -> {len(b)} items")
         elif a != b:
             lines.append(f"~ {path}: {json.dumps(a)[:80]} -> {json.dumps(b)[:80]}")
 
@@ -873,18 +891,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.output} ({len(text.encode()):,} bytes, Keras {data['keras_version']})")
         return 0
 
+    regenerate = f"python {SCRIPT_NAME}" + ("" if args.output == DEFAULT_OUTPUT else f" --output {args.output}")
     if not args.output.exists():
-        print(f"{args.output} does not exist; run: python {SCRIPT_NAME}")
+        print(f"{args.output} does not exist; run: {regenerate}")
         return 1
     on_disk = args.output.read_text(encoding="utf-8")
     if on_disk == text:
         print(f"{args.output} is up to date (Keras {data['keras_version']})")
         return 0
     print(f"{args.output} differs from what Keras {data['keras_version']} produces (- on disk, + installed):")
-    differences = _diff_summary(json.loads(on_disk), data)
-    for line in differences or ["(formatting only)"]:
+    try:
+        differences = _diff_summary(json.loads(on_disk), data) or ["(formatting only)"]
+    except json.JSONDecodeError as exc:
+        differences = [f"the file on disk is not valid JSON: {exc}"]
+    for line in differences:
         print("  " + line)
-    print(f"run: python {SCRIPT_NAME}")
+    print(f"run: {regenerate}")
     return 1
 
 
