@@ -809,7 +809,7 @@ def build_data() -> dict:
     return json.loads(json.dumps(data))
 
 
-_INLINE_WIDTH = 100
+_INLINE_WIDTH = 120
 
 
 def _format(value, indent: int = 0) -> str:
