@@ -22,7 +22,6 @@ get a ``tf.keras.x`` target (``tf.keras.backend.mean``).  So
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +103,8 @@ class Signature:
 @functools.cache
 def data() -> dict:
     """The raw JSON data (shared: do not mutate)."""
+    import importlib.resources  # deferred: it costs more to import than json
+
     text = importlib.resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
     return json.loads(text)
 
