@@ -87,6 +87,7 @@ import ast
 import importlib
 import inspect
 import json
+import math
 import os
 import pkgutil
 import re
@@ -353,7 +354,7 @@ def _namespace_entries(live, canonical) -> dict:
 def _encode_default(value):
     if value is None or isinstance(value, (bool, int, str)):
         return value
-    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+    if isinstance(value, float) and math.isfinite(value):  # JSON has no inf/nan
         return value
     if type(value) is tuple:
         encoded = [_encode_default(item) for item in value]
@@ -430,7 +431,7 @@ def _attempt(fn) -> tuple[bool, object]:
         warnings.simplefilter("ignore")
         try:
             return True, fn()
-        except Exception as exc:  # a probe is allowed to fail in any way
+        except Exception as exc:  # noqa: BLE001 - any failure is a probe result
             return False, exc
 
 
@@ -440,7 +441,7 @@ def _warns(fn) -> tuple[bool, list[str]]:
         warnings.simplefilter("always")
         try:
             fn()
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure is a probe result
             return False, [str(w.message) for w in caught]
     return True, [str(w.message) for w in caught]
 
@@ -525,9 +526,8 @@ def _lowercase_membership_sets(function_name: str) -> list[str]:
 
 def _compile_accepts(metric: str | None = None, loss: str = "mse") -> bool:
     """Does a real compile + evaluate accept this metric/loss string?"""
-    import numpy as np
-
     import keras
+    import numpy as np
 
     def run():
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
@@ -592,7 +592,7 @@ def _probe_enum(make, stages: dict, attribute: str) -> dict:
         stored = getattr(obj, attribute, value)
         failed = False
         for stage, run in stages.items():
-            if not _attempt(lambda: run(make(value)))[0]:
+            if not _attempt(lambda run=run: run(make(value)))[0]:
                 rejected_at[stage].append(value)
                 failed = True
         if not failed:
@@ -639,9 +639,8 @@ def _layer_classes_with(parameter: str, canonical, live) -> list[tuple[str, type
 
 def _call_stages(shape: tuple[int, ...]) -> dict:
     """Symbolic call (what building a model does) and eager call on zeros."""
-    import numpy as np
-
     import keras
+    import numpy as np
 
     return {
         "symbolic_call": lambda layer: layer(keras.Input(batch_shape=shape)),
@@ -661,7 +660,7 @@ def _padding_values(canonical, live) -> dict:
         if args is None:
             raise GenerationError(f"no probe values for the required arguments of {name}")
         results[name] = _probe_enum(
-            lambda v: cls(**args, padding=v), _call_stages(leading + (4,) * rank + (2,)), "padding"
+            lambda v, cls=cls, args=args: cls(**args, padding=v), _call_stages(leading + (4,) * rank + (2,)), "padding"
         )
     return results
 
@@ -675,9 +674,9 @@ def _data_format_values(canonical, live) -> dict:
         if cls.__module__.startswith(DATA_FORMAT_SKIP_MODULES):
             unprobed.append(name)
             continue
-        if args is None or not _attempt(lambda: cls(**args))[0]:
+        if args is None or not _attempt(lambda cls=cls, args=args: cls(**args))[0]:
             raise GenerationError(f"cannot construct {name} for the data_format probe; extend PROBE_ARGUMENTS")
-        results[name] = _probe_enum(lambda v: cls(**args, data_format=v), {}, "data_format")
+        results[name] = _probe_enum(lambda v, cls=cls, args=args: cls(**args, data_format=v), {}, "data_format")
     return {"by_layer": results, "not_probed": unprobed}
 
 
@@ -694,16 +693,15 @@ def _merge_mode_values() -> dict:
 
 
 def _reduction_values(canonical) -> dict:
-    import numpy as np
-
     import keras
+    import numpy as np
 
     y_true = np.array([[0.0, 1.0], [1.0, 0.0]], "float32")
     y_pred = np.array([[0.2, 0.8], [0.6, 0.4]], "float32")
     results = {}
     for cls in (keras.losses.MeanSquaredError, keras.losses.CategoricalCrossentropy):
         results[canonical[id(cls)]] = _probe_enum(
-            lambda v: cls(reduction=v), {"eager_call": lambda loss: loss(y_true, y_pred)}, "reduction"
+            lambda v, cls=cls: cls(reduction=v), {"eager_call": lambda loss: loss(y_true, y_pred)}, "reduction"
         )
     return results
 
@@ -748,8 +746,8 @@ def _layer_base_kwargs() -> dict:
         outcomes = {
             (ok, bool(messages))
             for ok, messages in (
-                _warns(lambda: keras.layers.Dense(3, **kwargs)),
-                _warns(lambda: keras.layers.Layer(**kwargs)),
+                _warns(lambda kwargs=kwargs: keras.layers.Dense(3, **kwargs)),
+                _warns(lambda kwargs=kwargs: keras.layers.Layer(**kwargs)),
             )
         }
         if len(outcomes) != 1:
@@ -787,7 +785,12 @@ def _check_tf_keras_shim() -> None:
 
 def build_data() -> dict:
     """Introspect and probe the installed Keras; return the JSON-ready data."""
-    import keras
+    try:
+        import keras
+    except ImportError as exc:
+        raise GenerationError(
+            f"Keras is not importable from {sys.executable}; install it with pip install 'tensorflow-cpu==2.21.*'"
+        ) from exc
 
     if keras.backend.backend() != "tensorflow":
         raise GenerationError(f"run with the TensorFlow backend (got {keras.backend.backend()})")

@@ -80,7 +80,7 @@ def _get_accepts(keras, kind: str, text: str) -> bool:
             getattr(keras, kind).get(text)
         except ImportError:
             return True
-        except Exception:
+        except Exception:  # noqa: BLE001 - get() signals rejection in several ways
             return False
     return True
 
@@ -161,7 +161,7 @@ def test_near_misses_are_rejected_exactly_when_the_data_says_so(keras, kind):
 @pytest.mark.tf
 def test_every_recorded_signature_matches_the_live_object():
     mismatches = []
-    for qualname, recorded in keras3.data()["signatures"].items():
+    for qualname in keras3.data()["signatures"]:
         obj = _live(qualname)
         if inspect.isclass(obj):
             live = list(inspect.signature(obj.__init__).parameters.values())[1:]
@@ -286,7 +286,7 @@ def test_padding_values_behave_as_recorded_when_building_a_model(keras):
                     warnings.simplefilter("ignore")
                     cls(**args, padding=value)(keras.Input(shape))
                 ok = True
-            except Exception:
+            except Exception:  # noqa: BLE001 - any failure means the value is refused
                 ok = False
             if ok != (value in result["accepted"]):
                 wrong.append((qualname, value))
@@ -338,7 +338,7 @@ def test_loader_imports_neither_tensorflow_nor_keras():
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
-    completed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
 
 
