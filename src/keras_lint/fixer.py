@@ -1,0 +1,84 @@
+"""Apply fixes until nothing is left to fix, and never hand back code that does not parse.
+
+Each pass lints the current text, takes every applicable fix whose edits do not overlap an
+already chosen one, applies them, and starts again; the next pass sees the new text, so fixes
+that touch the same import statement are applied one after the other, each on fresh
+positions. The result is re-parsed after every pass: if a pass produced code that does not
+parse, or the passes do not converge, the original text is returned with an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keras_lint.diagnostics import Applicability, Finding, apply_edits
+from keras_lint.engine import LintResult, lint_text
+from keras_lint.settings import Settings
+
+MAX_PASSES = 100
+
+
+@dataclass
+class FixOutcome:
+    original: str
+    text: str  # the fixed text (== original when nothing was applied or on error)
+    applied: list[Finding] = field(default_factory=list)
+    remaining: LintResult | None = None  # the lint result of the final text
+    error: str | None = None  # why nothing was written
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def is_applicable(applicability: Applicability, unsafe: bool) -> bool:
+    if applicability is Applicability.SAFE:
+        return True
+    return unsafe and applicability is Applicability.UNSAFE
+
+
+def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = False, rules: list | None = None, respect_noqa: bool = True) -> FixOutcome:
+    outcome = FixOutcome(original=text, text=text)
+    seen_texts = {text}
+    current = text
+    for _ in range(MAX_PASSES):
+        result = lint_text(current, filename, settings, rules=rules, respect_noqa=respect_noqa)
+        if result.parse_error is not None:
+            if current == text:
+                outcome.remaining = result
+                return outcome  # nothing to fix in a file we cannot parse
+            outcome.error = (
+                f"a fix produced code that does not parse ({result.parse_error.message}); "
+                "no change was written. Please report this."
+            )
+            outcome.text = text
+            outcome.applied = []
+            outcome.remaining = lint_text(text, filename, settings, rules=rules, respect_noqa=respect_noqa)
+            return outcome
+        chosen = _choose(result.findings, unsafe)
+        if not chosen:
+            outcome.text = current
+            outcome.remaining = result
+            return outcome
+        current = apply_edits(current, [edit for finding in chosen for edit in finding.fix.edits])
+        outcome.applied.extend(chosen)
+        if current in seen_texts:
+            break  # a fix undid another one: a cycle
+        seen_texts.add(current)
+    outcome.error = f"fixes did not converge after {MAX_PASSES} passes; no change was written. Please report this."
+    outcome.text = text
+    outcome.applied = []
+    outcome.remaining = lint_text(text, filename, settings, rules=rules, respect_noqa=respect_noqa)
+    return outcome
+
+
+def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
+    chosen: list[Finding] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.edits or not is_applicable(fix.applicability, unsafe):
+            continue
+        if any(fix.overlaps(other.fix) for other in chosen):
+            continue
+        chosen.append(finding)
+    return chosen

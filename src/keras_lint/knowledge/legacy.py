@@ -1,0 +1,77 @@
+"""Loader for legacy.toml: Keras 1/2 knowledge that the installed Keras 3 cannot tell us."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+
+@functools.cache
+def data() -> dict:
+    with resources.files(__package__).joinpath("legacy.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class ModuleMove:
+    module: str  # the legacy module path, e.g. keras.layers.core
+    moved_to: str
+    removed_in: str
+    names: dict[str, str]  # single names that went elsewhere
+
+    def destination(self, name: str) -> str:
+        return self.names.get(name, f"{self.moved_to}.{name}")
+
+
+@functools.cache
+def module_moves() -> dict[str, ModuleMove]:
+    return {
+        module: ModuleMove(module, entry["moved_to"], entry["removed_in"], dict(entry.get("names", {})))
+        for module, entry in data().get("modules", {}).items()
+    }
+
+
+def module_move(module: str) -> ModuleMove | None:
+    return module_moves().get(module)
+
+
+@functools.cache
+def removed_names(module: str) -> frozenset[str]:
+    return frozenset(data().get("removed_names", {}).get(module, {}).get("names", ()))
+
+
+@functools.cache
+def merge_modes() -> dict[str, dict]:
+    return dict(data().get("merge_modes", {}))
+
+
+@dataclass(frozen=True)
+class LegacyIdentifier:
+    kind: str
+    name: str
+    replacement: str | None
+    removed_in: str
+    fix: str  # safe / unsafe / display-only
+    why: str
+
+
+@functools.cache
+def legacy_identifiers() -> dict[tuple[str, str], LegacyIdentifier]:
+    table: dict[tuple[str, str], LegacyIdentifier] = {}
+    for entry in data().get("legacy_identifiers", ()):
+        for name in entry["names"]:
+            table[(entry["kind"], name)] = LegacyIdentifier(
+                kind=entry["kind"],
+                name=name,
+                replacement=entry.get("replacement"),
+                removed_in=entry["removed_in"],
+                fix=entry.get("fix", "display-only"),
+                why=entry.get("why", ""),
+            )
+    return table
+
+
+def legacy_identifier(kind: str, name: str) -> LegacyIdentifier | None:
+    return legacy_identifiers().get((kind, name))
