@@ -20,7 +20,13 @@ import libcst as cst
 from keras_lint.diagnostics import Applicability, Finding, Fix
 from keras_lint.noqa import NoqaIndex
 from keras_lint.settings import Settings
-from keras_lint.source import PREFILTER_BYTES, PREFILTER_TEXT, LineIndex, SourceDecodeError, decode_source
+from keras_lint.source import (
+    PREFILTER_BYTES,
+    PREFILTER_TEXT,
+    LineIndex,
+    SourceDecodeError,
+    decode_source,
+)
 
 _RECURSION_LIMIT = 20_000
 SYNTAX_ERROR_CODE = "KRS001"

@@ -10,8 +10,27 @@ from importlib import resources
 
 @functools.cache
 def data() -> dict:
-    with resources.files(__package__).joinpath("legacy.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    """legacy.toml and every legacy_*.toml beside it, merged: tables are merged key by key,
+    arrays of tables are concatenated (one file per rule family keeps edits apart)."""
+    folder = resources.files(__package__)
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.startswith("legacy") and entry.name.endswith(".toml"))
+    merged: dict = {}
+    for name in names:
+        with folder.joinpath(name).open("rb") as handle:
+            _merge(merged, tomllib.load(handle), name)
+    return merged
+
+
+def _merge(into: dict, new: dict, source: str) -> None:
+    for key, value in new.items():
+        if key not in into:
+            into[key] = value
+        elif isinstance(into[key], dict) and isinstance(value, dict):
+            _merge(into[key], value, source)
+        elif isinstance(into[key], list) and isinstance(value, list):
+            into[key] = into[key] + value
+        else:
+            raise ValueError(f"{source}: {key!r} is defined twice in the legacy tables")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge import legacy
 from keras_lint.rewrite import reference_to, remove_alias
-from keras_lint.semantic.names import keras_name
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
+from keras_lint.semantic.names import keras_name
 
 # Keras 1 signature: merge(inputs, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None,
 # output_mask=None, arguments=None, node_indices=None, tensor_indices=None, name=None).

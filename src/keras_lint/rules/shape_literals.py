@@ -9,7 +9,6 @@ import libcst as cst
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
-from keras_lint.semantic.constants import Constant
 
 # Keyword arguments that take a shape on every Keras layer (through Layer.__init__).
 _LAYER_SHAPE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_shape")
