@@ -7,6 +7,7 @@ finding, a rule that crashes is reported as an internal error and the other rule
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import re
 import sys
@@ -29,6 +30,8 @@ from keras_lint.source import (
 )
 
 _RECURSION_LIMIT = 20_000
+# Python's default: the depth up to which ast.parse (and then LibCST) is known to be safe.
+_PARSER_RECURSION_LIMIT = 1000
 SYNTAX_ERROR_CODE = "KRS001"
 UNPARSABLE_CODE = "KRS002"
 
@@ -77,9 +80,6 @@ def lint_text(
     if PREFILTER_TEXT not in text:
         result.skipped = True
         return result
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        # The walks recurse once per nesting level; Python 3.11+ frames cost no C stack.
-        sys.setrecursionlimit(_RECURSION_LIMIT)
     module = _parse(text, filename, result, python_checked)
     if module is None:
         if report_parse_errors and result.parse_error is not None and _code_enabled(result.parse_error.code, settings, filename):
@@ -89,6 +89,12 @@ def lint_text(
     from keras_lint.context import Context
     from keras_lint.semantic.model import SemanticModel
     from keras_lint.semantic.names import star_exports
+
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        # Our walks recurse once per nesting level of a tree that Python's parser accepted;
+        # Python 3.11+ frames cost no C stack. (Never raised before ast.parse: its C parser
+        # would then accept nesting deep enough to overflow the C stack.)
+        sys.setrecursionlimit(_RECURSION_LIMIT)
 
     try:
         semantic = SemanticModel(module, star_exports)
@@ -157,7 +163,7 @@ def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -
     # operators) that makes LibCST's native parser run for minutes or overflow its stack.
     if not python_checked:
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _python_recursion_limit(_PARSER_RECURSION_LIMIT):
                 warnings.simplefilter("ignore")
                 ast.parse(text, filename=filename)
         except SyntaxError as exc:
@@ -187,6 +193,16 @@ def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -
         filename,
     )
     return None
+
+
+@contextlib.contextmanager
+def _python_recursion_limit(limit: int):
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _finding_at(code: str, message: str, text: str, offset: int, filename: str) -> Finding:

@@ -123,7 +123,7 @@ class Rule:
         raise NotImplementedError
 
     def finding(self, ctx: Context, node: cst.CSTNode, message: str, fix: Fix | None = None) -> Finding:
-        start, end = ctx.span(node)
+        start, end = ctx.outer_span(node)  # `(12)`, not `12`
         return Finding(code=self.code, message=message, start=start, end=end, fix=fix)
 
     def make_fix(self, message: str, edits: Iterable[Edit], applicability: Applicability | None = None) -> Fix:
