@@ -139,3 +139,16 @@ def test_keras_name_flavours():
     assert keras_name("kerasx.layers") is None
     assert "merge" in star_exports("keras.layers") and "Dense" in star_exports("keras.layers")
     assert star_exports("numpy") is None
+
+
+def test_code_expected_to_raise_is_not_reported():
+    from keras_lint.engine import lint_text
+
+    code = (
+        "import pytest\nimport keras\n"
+        "with pytest.raises(ValueError):\n    keras.Input(shape=(12))\n"
+        "class T:\n    def test(self):\n        with self.assertRaises(ValueError):\n            keras.activations.get('typo')\n"
+        "keras.Input(shape=(13))\n"
+    )
+    findings = lint_text(code, "t.py", Settings()).findings
+    assert [f.row for f in findings] == [9]

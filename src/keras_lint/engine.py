@@ -115,6 +115,9 @@ def lint_text(
                 f"{filename}: internal error in {rule.code} ({type(exc).__name__}: {exc}); "
                 "please report this with the file.\n" + traceback.format_exc(limit=6)
             )
+    if semantic.expected_to_raise and findings:
+        blocks = [ctx.span(block) for block in semantic.expected_to_raise]
+        findings = [f for f in findings if not any(start <= f.start < end for start, end in blocks)]
     _finish(findings, text, filename)
     findings = _deduplicate(findings)
     if respect_noqa:
