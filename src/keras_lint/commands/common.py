@@ -233,7 +233,7 @@ class OutputStream:
 
 
 def show_settings(args: argparse.Namespace) -> int:
-    from keras_lint.config import check_against_rules, describe
+    from keras_lint.config import check_against_rules, describe, normalise_rule_options
 
     resolver = resolver_from(args)
     target = (args.paths or ["."])[0]
@@ -242,7 +242,7 @@ def show_settings(args: argparse.Namespace) -> int:
     folder = target if os.path.isdir(target) else os.path.dirname(os.path.abspath(target))
     configuration = resolver.configuration_for_folder(folder)
     check_against_rules(configuration.settings)
-    sys.stdout.write(describe(configuration.settings, resolver.run_configuration()))
+    sys.stdout.write(describe(normalise_rule_options(configuration.settings), resolver.run_configuration()))
     return EXIT_CLEAN
 
 
