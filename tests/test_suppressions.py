@@ -8,7 +8,6 @@ import pathlib
 import subprocess
 import sys
 
-import pytest
 from cli_helpers import run_cli, run_process, write
 from lsp_client import LspClient
 
