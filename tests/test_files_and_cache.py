@@ -157,7 +157,7 @@ def test_cache_dir_sits_next_to_the_configuration(tmp_path):
 
 
 def test_workers_give_the_same_answer_and_fix_in_parallel(tmp_path):
-    generate_repository(str(tmp_path / "repo"), 30)
+    generate_repository(str(tmp_path / "repo"), 16)  # 13 files with Keras: enough to fork workers
     serial = run_cli(["check", "--no-cache", "--format", "json", "--jobs", "1", "repo"], cwd=str(tmp_path))
     parallel = run_cli(["check", "--no-cache", "--format", "json", "--jobs", "2", "repo"], cwd=str(tmp_path))
     assert serial.code == parallel.code == 1
@@ -183,3 +183,16 @@ def test_cached_run_is_at_least_ten_times_faster(tmp_path):
     warm = time.perf_counter() - start
     assert first.out == second.out and first.code == second.code == 1
     assert cold / warm >= 10, f"cold {cold:.2f}s, cached {warm:.2f}s"
+
+
+def _worker_pid(_job) -> int:
+    return os.getpid()
+
+
+def test_run_jobs_uses_worker_processes_and_stays_serial_for_few_files():
+    from keras_lint.runner import run_jobs
+
+    many = run_jobs(_worker_pid, list(range(16)), 2)
+    assert len(many) == 16 and os.getpid() not in many and len(set(many)) >= 1
+    assert set(run_jobs(_worker_pid, list(range(3)), 2)) == {os.getpid()}  # not worth a worker
+    assert set(run_jobs(_worker_pid, list(range(16)), 1)) == {os.getpid()}

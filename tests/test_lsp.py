@@ -18,13 +18,23 @@ SOURCE = 'import keras\nlabel = "😀"; layer = keras.layers.Dense(4, input_shap
 FIXED = SOURCE.replace("(12)", "(12,)").replace('"accurcy"', '"accuracy"')
 
 
-@pytest.fixture
-def server(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.keras-lint]\ntarget-keras = "3"\n')
-    client = LspClient(str(tmp_path))
-    client.initialize(tmp_path.as_uri(), {"debounce": 0.05})
-    yield client, tmp_path
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("workspace")
+    (root / "pyproject.toml").write_text('[tool.keras-lint]\ntarget-keras = "3"\n')
+    client = LspClient(str(root))
+    client.initialize(root.as_uri(), {"debounce": 0.05})
+    yield client, root
     client.shutdown()
+
+
+@pytest.fixture
+def server(client, request):
+    """The shared server, and a folder of the workspace for this test alone."""
+    lsp, root = client
+    folder = root / request.node.name
+    folder.mkdir()
+    return lsp, folder
 
 
 def open_document(client, path: pathlib.Path, text: str) -> tuple[str, list[dict]]:
@@ -115,6 +125,10 @@ def test_settings_come_from_pyproject(server):
     (root / "pyproject.toml").write_text('[tool.keras-lint]\nignore = ["KRS102"]\n')
     _, diagnostics = open_document(client, root / "model.py", SOURCE)
     assert [d["code"] for d in diagnostics] == ["KRS101"]
+    # An edited configuration applies at the next lint.
+    (root / "pyproject.toml").write_text('[tool.keras-lint]\nignore = ["KRS101"]\n')
+    _, diagnostics = open_document(client, root / "other.py", SOURCE)
+    assert [d["code"] for d in diagnostics] == ["KRS102"]
 
 
 def test_position_mapping_units():
