@@ -155,8 +155,22 @@ def settings_for_input(item: Input, resolver: ConfigResolver) -> Settings:
     return resolver.settings_for(os.getcwd())
 
 
+def _fingerprints() -> Callable[[Settings], str]:
+    """Settings.fingerprint, computed once per settings object of a run."""
+    memo: dict[int, str] = {}
+
+    def fingerprint(settings: Settings) -> str:
+        value = memo.get(id(settings))
+        if value is None:
+            value = memo[id(settings)] = settings.fingerprint()
+        return value
+
+    return fingerprint
+
+
 def check_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, respect_noqa: bool = True,
                  cache: ResultCache | None = None, workers: int = 1) -> list[FileResult]:
+    fingerprint = _fingerprints()
     results: list[FileResult] = []
     pending: list[tuple[FileResult, str | None]] = []
     for item in inputs:
@@ -167,7 +181,7 @@ def check_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, respect_n
             continue  # no Keras in it: nothing to find, nothing worth caching
         digest = content_hash(item.data) if cache is not None and item.path is not None else None
         if digest is not None:
-            cached = cache.get(item.path, digest, settings.fingerprint(), respect_noqa)
+            cached = cache.get(item.path, digest, fingerprint(settings), respect_noqa)
             if cached is not None:
                 for finding in cached:
                     finding.filename = item.filename
@@ -180,7 +194,7 @@ def check_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, respect_n
         for (result, digest), (findings, errors) in zip(pending, run_jobs(_lint_job, jobs, workers)):
             result.findings, result.internal_errors = findings, errors
             if digest is not None and not errors:
-                cache.put(result.path, digest, result.settings.fingerprint(), respect_noqa, findings)
+                cache.put(result.path, digest, fingerprint(result.settings), respect_noqa, findings)
     if cache is not None:
         cache.save()
     return results
@@ -225,6 +239,7 @@ def fix_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, unsafe: boo
                cache: ResultCache | None = None, workers: int = 1) -> list[FileResult]:
     """Fix every input in memory (writing is the caller's business). `unsafe=None` takes
     `unsafe-fixes` from each file's settings."""
+    fingerprint = _fingerprints()
     results: list[FileResult] = []
     pending: list[FileResult] = []
     for item in inputs:
@@ -235,7 +250,7 @@ def fix_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, unsafe: boo
             continue
         file_unsafe = settings.unsafe_fixes if unsafe is None else unsafe
         if cache is not None and item.path is not None:
-            cached = cache.get(item.path, content_hash(item.data), settings.fingerprint(), respect_noqa)
+            cached = cache.get(item.path, content_hash(item.data), fingerprint(settings), respect_noqa)
             if cached is not None and not has_applicable_fix(cached, file_unsafe):
                 for finding in cached:
                     finding.filename = item.filename
@@ -254,5 +269,5 @@ def fix_inputs(inputs: Sequence[Input], resolver: ConfigResolver, *, unsafe: boo
             result.applied = outcome["applied"]
             result.error = outcome["error"]
             if cache is not None and result.path is not None and not result.internal_errors and result.error is None:
-                cache.put(result.path, content_hash(result.data), result.settings.fingerprint(), respect_noqa, result.findings)
+                cache.put(result.path, content_hash(result.data), fingerprint(result.settings), respect_noqa, result.findings)
     return results
