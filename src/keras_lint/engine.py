@@ -106,6 +106,15 @@ def lint_text(
     ctx = Context(text, filename, module, semantic, settings)
     if rules is None:
         rules = enabled_rules(settings, filename)
+    # Rules that judge `# noqa` comments (KRS010) run after the others, on what they suppressed.
+    suppression_rules = [rule for rule in rules if rule.judges_suppressions] if respect_noqa else []
+    requested = {rule.code for rule in rules}
+    rules = [rule for rule in rules if not rule.judges_suppressions]
+    if suppression_rules:
+        # Whether a comment suppresses something depends on every enabled rule, even when only
+        # some were asked for: run them all, report only the requested ones.
+        present = {rule.code for rule in rules}
+        rules += [rule for rule in enabled_rules(settings, filename) if rule.code not in present and not rule.judges_suppressions]
     findings: list[Finding] = []
     for rule in rules:
         try:
@@ -118,22 +127,49 @@ def lint_text(
     if semantic.expected_to_raise and findings:
         blocks = [ctx.span(block) for block in semantic.expected_to_raise]
         findings = [f for f in findings if not any(start <= f.start < end for start, end in blocks)]
+    if settings.extend_safe_fixes or settings.extend_unsafe_fixes:
+        for finding in findings:
+            if finding.fix is not None:
+                applicability = settings.fix_applicability(finding.code, finding.fix.applicability)
+                if applicability is not finding.fix.applicability:
+                    finding.fix = Fix(finding.fix.message, finding.fix.edits, applicability)
     _finish(findings, text, filename)
     findings = _deduplicate(findings)
     if respect_noqa:
         noqa = NoqaIndex(text)
         result.noqa = noqa
-        kept = []
-        for finding in findings:
-            directive = noqa.suppresses(finding.code, finding.row)
-            if directive:
-                finding.extra["noqa_row"] = directive.row if directive is not True else 0
-                result.suppressed.append(finding)
-            else:
-                kept.append(finding)
-        findings = kept
+        findings = _apply_noqa(findings, noqa, result)
+        if suppression_rules:
+            judged = tuple(rule.code for rule in rules)
+            late: list[Finding] = []
+            for rule in suppression_rules:
+                try:
+                    late.extend(rule.check_suppressions(ctx, noqa, result.suppressed, judged))
+                except Exception as exc:
+                    result.internal_errors.append(f"{filename}: internal error in {rule.code} ({type(exc).__name__}: {exc}); "
+                                                  "please report this with the file.\n" + traceback.format_exc(limit=6))
+            lines = LineIndex(text)
+            for finding in late:
+                finding.filename = filename
+                finding.row, finding.column = lines.position(finding.start)
+                finding.end_row, finding.end_column = lines.position(finding.end)
+            findings = sorted(findings + _apply_noqa(late, noqa, result), key=lambda f: (f.start, f.code, f.message))
+            findings = [finding for finding in findings if finding.code in requested]
+            result.suppressed = [finding for finding in result.suppressed if finding.code in requested]
     result.findings = findings
     return result
+
+
+def _apply_noqa(findings: list[Finding], noqa: NoqaIndex, result: LintResult) -> list[Finding]:
+    kept = []
+    for finding in findings:
+        directive = noqa.suppresses(finding.code, finding.row)
+        if directive:
+            finding.extra["noqa_row"] = directive.row if directive is not True else 0
+            result.suppressed.append(finding)
+        else:
+            kept.append(finding)
+    return kept
 
 
 def enabled_rules(settings: Settings, filename: str | None = None) -> list:
