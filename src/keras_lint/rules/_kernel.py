@@ -116,14 +116,14 @@ def kernel_form(ctx: Context, call: Call, kind: str) -> KernelForm | None:
         output_shape = extra_positional[0]
         edits.append(Edit(ctx.outer_span(positional_parts[-1].value)[1], ctx.outer_span(output_shape.value)[1], ""))
         applicability = Applicability.UNSAFE
-        form.notes.append(f"the Keras 1 `output_shape` {ctx.source_of(output_shape.value)} is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
+        form.notes.append(f"the Keras 1 `output_shape` {ctx.outer_source(output_shape.value)} is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
         extra_positional = extra_positional[1:]
     if kind == "transpose2d":
         keyword_shape = call.keyword("output_shape")
         if keyword_shape is not None:
             doomed.append(keyword_shape)
             applicability = Applicability.UNSAFE
-            form.notes.append(f"`output_shape={ctx.source_of(keyword_shape.value)}` is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
+            form.notes.append(f"`output_shape={ctx.outer_source(keyword_shape.value)}` is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
     if extra_positional:
         form.notes.append("Keras 1 arguments after the kernel size are passed by position (init, activation, ...): name them by hand")
         return form
@@ -143,7 +143,7 @@ def _transpose_output_shape_only(ctx: Context, call: Call, kind: str) -> KernelF
     form = KernelForm(parts=[], texts=[], values=[], kernel_text="", keras3_reading="", silent=False, complete=True)
     form.edits = [ctx.remove_argument(call.node, keyword_shape)]
     form.applicability = Applicability.UNSAFE
-    form.notes.append(f"`output_shape={ctx.source_of(keyword_shape.value)}` is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
+    form.notes.append(f"`output_shape={ctx.outer_source(keyword_shape.value)}` is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
     return form
 
 
@@ -167,7 +167,7 @@ def _keras3_reading(ctx: Context, call: Call, kind: str, form: KernelForm, posit
     elif form.values[1] not in (None, 1):
         reading += f": the output is about {form.values[1]} times smaller in each spatial dimension than Keras 1's"
     if len(positional) >= 4 and kind != "transpose2d":
-        reading += f", and `{ctx.source_of(positional[3].value)}` as `padding`"
+        reading += f", and `{ctx.outer_source(positional[3].value)}` as `padding`"
     return reading
 
 

@@ -181,7 +181,7 @@ def keras3_error(call: Call, unknown: list[str], ctx: Context) -> str:
         return f"`TypeError: {cls}.__init__() missing {len(missing)} required positional {plural}: {listed}`"
     if signature.var_keyword is None:
         return f"`TypeError: {cls}.__init__() got an unexpected keyword argument '{unknown[0]}'`"
-    shown = ", ".join(f"'{k}': {ctx.source_of(call.keywords[k].value)}" for k in unknown if k in call.keywords)
+    shown = ", ".join(f"'{k}': {ctx.outer_source(call.keywords[k].value)}" for k in unknown if k in call.keywords)
     return f"`ValueError: Unrecognized keyword arguments passed to {cls}: {{{shown}}}`"
 
 

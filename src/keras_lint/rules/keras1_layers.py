@@ -341,7 +341,7 @@ class Keras1LayerArgument(Rule):
 
     def _rename(self, ctx: Context, call: Call, arg: cst.Arg, new: str, supplied: set[str]) -> _Change:
         old = arg.keyword.value
-        source = ctx.source_of(arg.value)
+        source = ctx.outer_source(arg.value)
         shown = f"{old}={source}"
         if new in supplied:
             return _Change(shown, None, note=f"`{new}` is passed as well: remove one of them (Keras 2 refused both)")
@@ -360,7 +360,7 @@ class Keras1LayerArgument(Rule):
                 return _Change(shown, None, note=f"`{shown}` cannot be mapped to `{new}`: Keras 1 accepted {known} here, and this value is {'not one of them' if is_literal else 'not known statically'}")
             new_value = value_map.mapping[value]
             if new_value != value:
-                edits.append(ctx.replace(arg.value, _value_text(new_value, arg.value)))
+                edits.append(Edit(*ctx.outer_span(arg.value), _value_text(new_value, arg.value)))
             return _Change(shown, f"{new}={_value_text(new_value, arg.value)}", edits)
         if old == "inner_activation":
             value = ctx.constants.value(arg.value, call.scope)
@@ -374,7 +374,7 @@ class Keras1LayerArgument(Rule):
         return _Change(shown, f"{new}={source}", edits, applicability, note)
 
     def _init_to_several(self, ctx: Context, call: Call, arg: cst.Arg, targets: tuple[str, ...], supplied: set[str]) -> _Change:
-        source = ctx.source_of(arg.value)
+        source = ctx.outer_source(arg.value)
         shown = f"init={source}"
         if any(t in supplied for t in targets):
             return _Change(shown, None, note="an initializer is passed under its Keras 2 name as well: remove `init`")
@@ -385,7 +385,7 @@ class Keras1LayerArgument(Rule):
                        "" if simple else f"`{source}` is written twice, so it is evaluated twice")
 
     def _forget_bias(self, ctx: Context, call: Call, arg: cst.Arg, supplied: set[str]) -> _Change:
-        source = ctx.source_of(arg.value)
+        source = ctx.outer_source(arg.value)
         shown = f"forget_bias_init={source}"
         is_literal, value = _literal_of(ctx, arg, call)
         mapping = {"one": True, "zero": False}
@@ -400,12 +400,12 @@ class Keras1LayerArgument(Rule):
         value = ctx.constants.value(arg.value, call.scope)
         if not isinstance(value, dict):
             return None
-        shown = f"padding={ctx.source_of(arg.value)}" if arg.keyword is not None else ctx.source_of(arg.value)
+        shown = f"padding={ctx.outer_source(arg.value)}" if arg.keyword is not None else ctx.outer_source(arg.value)
         if set(value) - set(keys) or not all(isinstance(v, int) for v in value.values()):
             return _Change(shown, None, note=f"a Keras 1 padding dict takes only the keys {', '.join(keys)}")
         top, bottom, left, right = (value.get(k, 0) for k in keys)
         text = f"(({top}, {bottom}), ({left}, {right}))"
-        return _Change(shown, f"padding={text}" if arg.keyword is not None else text, [ctx.replace(arg.value, text)])
+        return _Change(shown, f"padding={text}" if arg.keyword is not None else text, [Edit(*ctx.outer_span(arg.value), text)])
 
     def _recurrent_notes(self, ctx: Context, call: Call, converter: Converter) -> list[str]:
         if not converter.recurrent:
@@ -588,7 +588,7 @@ class Keras1KernelArguments(Rule):
             written = ", ".join(form.texts)
             cls = keras3_class_name(call)
             filters = call.positional_arg(0)
-            filters_text = ctx.source_of(filters.value) if filters is not None else "..."
+            filters_text = ctx.outer_source(filters.value) if filters is not None else "..."
             if form.silent:
                 problem = f"`{word}({filters_text}, {written})` is Keras 1's {'x'.join(form.texts)} kernel, but {form.keras3_reading}"
             else:
@@ -738,7 +738,7 @@ class Keras1DroppedArgument(Rule):
 
     def _batchnorm_mode(self, ctx: Context, call: Call, arg: cst.Arg) -> Finding:
         is_literal, value = _literal_of(ctx, arg, call)
-        source = ctx.source_of(arg.value)
+        source = ctx.outer_source(arg.value)
         error = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to BatchNormalization: {{'mode': {source}}}`"
         removal = [ctx.remove_argument(call.node, arg)]
         if value == 0 and is_literal:
@@ -759,7 +759,7 @@ class Keras1DroppedArgument(Rule):
 
     def _embedding_dropout(self, ctx: Context, call: Call, arg: cst.Arg, outer: Call | None) -> Finding:
         is_literal, value = _literal_of(ctx, arg, call)
-        source = ctx.source_of(arg.value)
+        source = ctx.outer_source(arg.value)
         error = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to Embedding: {{'dropout': {source}}}`"
         removal = ctx.remove_argument(call.node, arg)
         if is_literal and value == 0:
@@ -911,20 +911,20 @@ class Keras1InputDim(Rule):
                 continue
             cls = keras3_class_name(call)
             if length is not None:
-                says = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to {cls}: {{'input_length': {ctx.source_of(length.value)}}}`"
+                says = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to {cls}: {{'input_length': {ctx.outer_source(length.value)}}}`"
             else:
-                says = (f"Keras 3 reads `input_dim={ctx.source_of(dim.value)}` as the shape ({ctx.source_of(dim.value)},), "
+                says = (f"Keras 3 reads `input_dim={ctx.outer_source(dim.value)}` as the shape ({ctx.outer_source(dim.value)},), "
                         "so the model fails to build with \"expected ndim=3, found ndim=2\"")
             if dim is None:
                 message = f"`input_length=` without `input_dim=` on `{class_word(call)}`: {says}. Write `input_shape=(length, features)`"
                 yield self.finding(ctx, call.node, message, self.make_fix("Write input_shape", [], Applicability.DISPLAY_ONLY))
                 continue
-            shape = f"({ctx.source_of(length.value) if length is not None else 'None'}, {ctx.source_of(dim.value)})"
+            shape = f"({ctx.outer_source(length.value) if length is not None else 'None'}, {ctx.outer_source(dim.value)})"
             first, second = sorted((a for a in (dim, length) if a is not None), key=lambda a: ctx.span(a)[0]) + [None] * (2 - sum(a is not None for a in (dim, length)))
             edits = [Edit(ctx.span(first)[0], ctx.span(first)[1], f"input_shape={shape}")]
             if second is not None:
                 edits.append(ctx.remove_argument(call.node, second))
-            message = (f"`{class_word(call)}(..., input_dim=...)` meant sequences of {ctx.source_of(dim.value)}-dimensional vectors in Keras 1: "
+            message = (f"`{class_word(call)}(..., input_dim=...)` meant sequences of {ctx.outer_source(dim.value)}-dimensional vectors in Keras 1: "
                        f"{says}. Write `input_shape={shape}`")
             ordered = disjoint(edits)
             fix = self.make_fix(f"Write `input_shape={shape}`", ordered, Applicability.SAFE) if ordered else None

@@ -220,7 +220,7 @@ class RemovedLayerClass(Rule):
             arg = call.keyword(old)
             if arg is not None:
                 edits.append(ctx.replace(arg.keyword, new))
-                shown_args.append(f"{new}={ctx.source_of(arg.value)}")
+                shown_args.append(f"{new}={ctx.outer_source(arg.value)}")
         kind = entry.kernel or getattr(converter_for(call.name.path), "kernel", None)
         if kind is not None:
             form = kernel_form(ctx, call, kind)
@@ -250,7 +250,7 @@ class RemovedLayerClass(Rule):
             text = ctx.source_of(arg)
             (outer if keyword in _WRAPPER_KEYWORDS else inner).append(text)
         if dim is not None:
-            outer.append(f"input_shape=({ctx.source_of(length.value) if length is not None else 'None'}, {ctx.source_of(dim.value)})")
+            outer.append(f"input_shape=({ctx.outer_source(length.value) if length is not None else 'None'}, {ctx.outer_source(dim.value)})")
         elif length is not None:
             return "use `TimeDistributed(Dense(...), input_shape=(input_length, input_dim))`"
         text = f"{wrapper}({dense}({', '.join(inner)})" + "".join(f", {o}" for o in outer) + ")"
@@ -269,7 +269,7 @@ class RemovedLayerClass(Rule):
             threshold = "1.0"
             edits.append(_insert_first_argument(ctx, call, "threshold=1.0"))
         else:
-            threshold = ctx.source_of(theta.value)
+            threshold = ctx.outer_source(theta.value)
             if theta.keyword is not None:
                 edits.append(ctx.replace(theta.keyword, "threshold"))
             else:
