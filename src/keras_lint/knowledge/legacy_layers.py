@@ -140,6 +140,7 @@ class LegacyModule:
     keras2_roots: tuple[str, ...]
     style: str  # "names" or "module"
     calls_changed: bool
+    name_in_parent: bool = False  # its parent module also exports a name spelled like it
 
     def destination(self, name: str) -> str:
         return self.names.get(name, f"{self.moved_to}.{name}")
@@ -159,6 +160,7 @@ def legacy_modules() -> dict[str, LegacyModule]:
             keras2_roots=tuple(entry.get("keras2_roots", ("keras", "tensorflow.keras", "tf_keras"))),
             style=entry.get("style", "names"),
             calls_changed=bool(entry.get("calls_changed", False)),
+            name_in_parent=bool(entry.get("name_in_parent", False)),
         )
     return result
 
@@ -180,3 +182,34 @@ def shim_only_names() -> dict[str, ShimOnly]:
 def preferred_paths() -> dict[str, tuple[str, frozenset[str]]]:
     """module -> (preferred module, names): names Keras 3 still exports from an old module."""
     return {module: (entry["moved_to"], frozenset(entry["names"])) for module, entry in legacy.data().get("preferred_paths", {}).items()}
+
+
+@dataclass(frozen=True)
+class RemovedFunction:
+    path: str  # keras.constraints.maxnorm
+    replacement: str | None
+    renames: dict[str, str]
+    positional: tuple[str, ...]
+    defaults: dict[str, str]  # Keras 1 defaults to write out (source text)
+    activity: bool
+    removed_in: str
+    fix: str
+    why: str
+
+
+@functools.cache
+def removed_functions() -> dict[str, RemovedFunction]:
+    return {
+        path: RemovedFunction(
+            path=path,
+            replacement=entry.get("replacement"),
+            renames=dict(entry.get("renames", {})),
+            positional=tuple(entry.get("positional", ())),
+            defaults=dict(entry.get("defaults", {})),
+            activity=bool(entry.get("activity", False)),
+            removed_in=entry["removed_in"],
+            fix=entry.get("fix", "display-only"),
+            why=entry.get("why", ""),
+        )
+        for path, entry in legacy.data().get("removed_functions", {}).items()
+    }

@@ -17,7 +17,7 @@ import libcst as cst
 
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit
-from keras_lint.rules._layer_support import file_is_keras1, is_keras1_call, known_int, proven_int, provably_not_int, remove_arguments
+from keras_lint.rules._layer_support import file_is_keras1, is_keras1_call, known_int, proven_int, provably_not_int, remove_argument, remove_arguments
 
 DIM_KEYWORDS = {"2d": ("nb_row", "nb_col"), "transpose2d": ("nb_row", "nb_col"), "3d": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
 # Keyword arguments with which Keras 2 refused the positional kernel form (so the code was
@@ -141,7 +141,7 @@ def _transpose_output_shape_only(ctx: Context, call: Call, kind: str) -> KernelF
     if keyword_shape is None:
         return None
     form = KernelForm(parts=[], texts=[], values=[], kernel_text="", keras3_reading="", silent=False, complete=True)
-    form.edits = [ctx.remove_argument(call.node, keyword_shape)]
+    form.edits = [remove_argument(ctx, call.node, keyword_shape)]
     form.applicability = Applicability.UNSAFE
     form.notes.append(f"`output_shape={ctx.outer_source(keyword_shape.value)}` is dropped: Conv2DTranspose computes its output size itself (pass `output_padding` if it differs)")
     return form
@@ -160,12 +160,19 @@ def _keras3_reading(ctx: Context, call: Call, kind: str, form: KernelForm, posit
         return (f"Keras 3 reads `{form.texts[1]}` as `strides`: it builds a {first}x{first}x{first} kernel moving "
                 f"{form.texts[1]} steps at a time, while a Keras 1 Convolution3D needs three kernel sizes")
     stride_text = rest[0]
-    reading = f"Keras 3 reads its third argument, `{stride_text}`, as `strides`: it builds a {first}x{first} kernel with strides {stride_text}x{stride_text}"
+    kernel_value, stride_value = form.values[0], form.values[1]
+    if kernel_value is not None and stride_value is not None:
+        reading = (f"Keras 3 reads its third argument, `{stride_text}`, as `strides`: it builds a {kernel_value}x{kernel_value} kernel "
+                   f"with strides {stride_value}x{stride_value}")
+    else:
+        reading = f"Keras 3 reads `{first}` as the kernel size and its third argument, `{stride_text}`, as `strides`"
     size = _size_example(ctx, call, form)
     if size:
         reading += f", {size}"
-    elif form.values[1] not in (None, 1):
-        reading += f": the output is about {form.values[1]} times smaller in each spatial dimension than Keras 1's"
+    elif stride_value not in (None, 1):
+        keras1_stride = _keras1_stride(ctx, call)
+        meant = "a stride of 1" if keras1_stride == (1, 1) else f"strides {keras1_stride[0]}x{keras1_stride[1]}" if keras1_stride else "other strides"
+        reading += f": its output is about {stride_value} times smaller in each spatial dimension (Keras 1 meant {meant})"
     if len(positional) >= 4 and kind != "transpose2d":
         reading += f", and `{ctx.outer_source(positional[3].value)}` as `padding`"
     return reading
@@ -189,15 +196,33 @@ def _size_example(ctx: Context, call: Call, form: KernelForm) -> str:
                 return ""
             padding = value
     height, width = shape[0], shape[1]
+    stride = _keras1_stride(ctx, call)
+    if stride is None:
+        return ""
     if padding == "valid":
         if height < r or width < r or height < r or width < c:
             return ""
         keras3 = ((height - r) // c + 1, (width - r) // c + 1)
-        keras1 = (height - r + 1, width - c + 1)
+        keras1 = ((height - r) // stride[0] + 1, (width - c) // stride[1] + 1)
     else:
         keras3 = (math.ceil(height / c), math.ceil(width / c))
-        keras1 = (height, width)
+        keras1 = (math.ceil(height / stride[0]), math.ceil(width / stride[1]))
     return f"so its {height}x{width} input becomes {keras3[0]}x{keras3[1]} instead of {keras1[0]}x{keras1[1]}"
+
+
+def _keras1_stride(ctx: Context, call: Call) -> tuple[int, int] | None:
+    """The strides Keras 1 used (`subsample=`), (1, 1) by default; None when unknown."""
+    stride = (1, 1)
+    for keyword in ("subsample", "strides"):
+        arg = call.keyword(keyword)
+        if arg is not None:
+            value = ctx.constants.value(arg.value, call.scope)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = (value, value)
+            if not (isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)):
+                return None
+            stride = value
+    return stride
 
 
 def _input_shape(ctx: Context, call: Call) -> tuple | None:

@@ -12,7 +12,7 @@ from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit
 from keras_lint.knowledge import keras3
 from keras_lint.knowledge.legacy_layers import Converter, converter_for, removed_layers
-from keras_lint.rewrite import reference_to, remove_alias, remove_statement
+from keras_lint.rewrite import Reference, reference_to, remove_alias, remove_statement
 from keras_lint.semantic.model import BindingKind, Scope, dotted_name, iter_children
 from keras_lint.semantic.names import keras_name
 
@@ -174,18 +174,34 @@ def keras3_error(call: Call, unknown: list[str], ctx: Context) -> str:
     positional_names = signature.positional_names()
     supplied.update(positional_names[: len(call.positional)])
     missing = [p.name for p in signature.params if p.required and p.kind != "keyword_only" and p.name not in supplied]
+    if signature.var_keyword is None:
+        # Python reports an unexpected keyword before a missing argument.
+        return f"`TypeError: {cls}.__init__() got an unexpected keyword argument '{unknown[0]}'`"
     if missing and not call.has_star_args:
         quoted = [f"'{m}'" for m in missing]
         listed = quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2 else ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
         plural = "argument" if len(missing) == 1 else "arguments"
         return f"`TypeError: {cls}.__init__() missing {len(missing)} required positional {plural}: {listed}`"
-    if signature.var_keyword is None:
-        return f"`TypeError: {cls}.__init__() got an unexpected keyword argument '{unknown[0]}'`"
     shown = ", ".join(f"'{k}': {ctx.outer_source(call.keywords[k].value)}" for k in unknown if k in call.keywords)
     return f"`ValueError: Unrecognized keyword arguments passed to {cls}: {{{shown}}}`"
 
 
 # -- edits ----------------------------------------------------------------------------------------
+
+
+def rename_reference(ctx: Context, old: cst.BaseExpression, scope: Scope, new_path: str) -> Reference | None:
+    """`rewrite.reference_to`, made safe for several fixes in one pass: when the old name stays
+    imported because other uses remain, the fix also carries an empty edit at the import
+    statement, so that two such fixes never go in the same pass (each would count on the
+    other's use, and the last one would never remove the import)."""
+    reference = reference_to(ctx, old, scope, new_path)
+    if reference is None or reference.edits or not isinstance(old, cst.Name):
+        return reference
+    bindings = ctx.semantic.lookup(old.value, scope)
+    if bindings and len(bindings) == 1 and bindings[0].kind is BindingKind.IMPORT:
+        start = ctx.span(bindings[0].node)[0]
+        return Reference(reference.text, (Edit(start, start, ""),))
+    return reference
 
 
 def modern_callee(ctx: Context, call: Call) -> tuple[str, tuple[Edit, ...]] | None:
@@ -195,7 +211,7 @@ def modern_callee(ctx: Context, call: Call) -> tuple[str, tuple[Edit, ...]] | No
     name = call.name
     if name is None or name.name not in KERAS1_ALIASES:
         return None
-    reference = reference_to(ctx, call.node.func, call.scope, f"keras.layers.{KERAS1_ALIASES[name.name]}")
+    reference = rename_reference(ctx, call.node.func, call.scope, f"keras.layers.{KERAS1_ALIASES[name.name]}")
     if reference is None:
         return None
     return reference.text, (ctx.replace(call.node.func, reference.text), *reference.edits)
@@ -237,7 +253,9 @@ def layer_references(ctx: Context, old: cst.BaseExpression, scope: Scope, new_na
         return None
     drop_old = not keep_old and not [read for read in ctx.semantic.reads_of(binding) if read is not old]
     if not needed and not drop_old:
-        return list(new_names), ()
+        # See rename_reference: an empty edit at the import keeps two such fixes apart.
+        start = ctx.span(statement)[0]
+        return list(new_names), (() if keep_old else (Edit(start, start, ""),))
     module = dotted_name(statement.module)
     module_name = keras_name(module)
     if module_name is None:
@@ -330,8 +348,10 @@ def disjoint(edits: list[Edit]) -> list[Edit] | None:
 
 
 def remove_arguments(ctx: Context, call: cst.Call, remove: list[cst.Arg]) -> list[Edit]:
-    """Edits deleting several arguments of one call, with their separators; runs of adjacent
-    arguments go in one edit, so the edits never overlap each other."""
+    """Edits deleting several arguments of one call, with their separators, keeping the
+    layout: an argument that ends a line takes the separator before it with it, so the next
+    line stays where it was. Runs of adjacent arguments go in one edit, so the edits never
+    overlap each other."""
     args = list(call.args)
     doomed = {id(arg) for arg in remove}
     edits: list[Edit] = []
@@ -344,11 +364,18 @@ def remove_arguments(ctx: Context, call: cst.Call, remove: list[cst.Arg]) -> lis
         while index + 1 < len(args) and id(args[index + 1]) in doomed:
             index += 1
         last = index
+        start, end = ctx.span(args[first])[0], ctx.span(args[last])[1]
         if last + 1 < len(args):
-            edits.append(Edit(ctx.span(args[first])[0], ctx.span(args[last + 1])[0], ""))
+            following = ctx.span(args[last + 1])[0]
+            gap_after = ctx.text[end:following]
+            gap_before = ctx.text[ctx.span(args[first - 1])[1]:start] if first > 0 else ""
+            if first > 0 and "\n" in gap_after and "\n" not in gap_before:
+                edits.append(Edit(ctx.span(args[first - 1])[1], end, ""))
+            else:
+                edits.append(Edit(start, following, ""))
         else:
-            start = ctx.span(args[first - 1])[1] if first > 0 else ctx.span(args[first])[0]
-            end = ctx.span(args[last])[1]
+            if first > 0:
+                start = ctx.span(args[first - 1])[1]
             cursor = end
             while cursor < len(ctx.text) and ctx.text[cursor] in " \t":
                 cursor += 1
@@ -357,3 +384,7 @@ def remove_arguments(ctx: Context, call: cst.Call, remove: list[cst.Arg]) -> lis
             edits.append(Edit(start, end, ""))
         index += 1
     return edits
+
+
+def remove_argument(ctx: Context, call: cst.Call, arg: cst.Arg) -> Edit:
+    return remove_arguments(ctx, call, [arg])[0]

@@ -35,6 +35,14 @@ from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
 from keras_lint.semantic.model import dotted_name
 
 
+def _is_name_of_parent(module_path: str) -> bool:
+    """`keras.layers.merge` is both a Keras 2 module and Keras 1's `merge` function in
+    `keras.layers`; imported from its parent or used as `keras.layers.merge(...)`, it is the
+    function."""
+    module = legacy_modules().get(module_path)
+    return module is not None and module.name_in_parent
+
+
 def _explained_elsewhere(canonical: str) -> bool:
     """Names other rules explain when they are missing (removed layers: KRS206, merge: KRS201)."""
     module, _, name = canonical.rpartition(".")
@@ -232,7 +240,7 @@ class LegacyModulePath(Rule):
             if not isinstance(alias.name, cst.Name):
                 continue
             module = legacy_modules().get(f"{where.canonical}.{alias.name.value}")
-            if module is None or not _reported(where, module, ctx):
+            if module is None or not _reported(where, module, ctx) or _is_name_of_parent(module.path):
                 continue
             yield self._module_binding(ctx, statement, alias, scope, where, module)
 
@@ -272,14 +280,16 @@ class LegacyModulePath(Rule):
         if submodules:
             yield self.finding(ctx, statement, message, self.make_fix(f"Import from {destinations}", [], Applicability.DISPLAY_ONLY))
             return
-        if len(groups) == 1:
+        renamed = {id(a): module.destination(a.name.value).rsplit(".", 1)[1] for a in statement.names
+                   if a not in submodules and module.destination(a.name.value).rsplit(".", 1)[1] != a.name.value}
+        if len(groups) == 1 and not renamed:
             (destination,) = groups
             edit = ctx.replace(statement.module, where.written(destination))
             yield self.finding(ctx, statement, message, self.make_fix(f"Import from {destinations}", [edit], Applicability.SAFE))
             return
         lines = []
         for destination, aliases in groups.items():
-            lines.append(f"from {where.written(destination)} import {', '.join(ctx.code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in aliases)}")
+            lines.append(f"from {where.written(destination)} import {', '.join(_alias_text(ctx, a, renamed.get(id(a))) for a in aliases)}")
         edits = replace_import(ctx, statement, None, lines)
         yield self.finding(ctx, statement, message, self.make_fix(f"Import from {destinations}", edits, Applicability.SAFE))
 
@@ -371,6 +381,8 @@ class LegacyModulePath(Rule):
             module, rest = found
             if len(base_path) >= len(where.written(module.path)) or not _reported(where, module, ctx):
                 continue  # the base is the module itself (`np_utils.x`): its import is reported
+            if not rest and _is_name_of_parent(module.path):
+                continue  # `keras.layers.merge(...)` is Keras 1's merge function (KRS201)
             if rest:
                 target = module.destination(rest[0]) + "".join(f".{part}" for part in rest[1:])
             else:
@@ -385,6 +397,14 @@ class LegacyModulePath(Rule):
             written = where.written(module.path)
             message = f"`{old_text}`: Keras 3 has no module `{written}` (AttributeError); write `{text}`"
             yield self.finding(ctx, chain.node, message, self.make_fix(f"Write `{text}`", [ctx.replace(chain.node, text)], Applicability.SAFE))
+
+
+def _alias_text(ctx: Context, alias: cst.ImportAlias, new_name: str | None) -> str:
+    """`plot` imported under its Keras 3 name: `plot_model as plot`."""
+    if new_name is None:
+        return ctx.code(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    bound = bound_name(alias)
+    return f"{new_name} as {bound}"
 
 
 def _era(module: LegacyModule) -> str:

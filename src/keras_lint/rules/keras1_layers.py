@@ -27,6 +27,7 @@ from keras_lint.rules._layer_support import (
     layer_path,
     layer_references,
     modern_callee,
+    remove_argument,
     weakest,
 )
 from keras_lint.rules.base import Invalid, Raises, Rule, Silent, Valid, dedent
@@ -276,6 +277,10 @@ class Keras1LayerArgument(Rule):
         target = path if removed is None else (removed.replacement or path)
         valid = keras3_keywords(target)
         positional_names = keras3.signature(target).positional_names() if keras3.signature(target) else ()
+        if converter.kernel is not None and converter.positional is not None:
+            # Keras 1's positional kernel sizes (`Convolution2D(64, 3, 3)`) fill no Keras 2 parameter
+            # beyond kernel_size: KRS203 rewrites them.
+            positional_names = converter.positional
         supplied = set(call.keywords) | set(positional_names[: len(call.positional)])
         changes: list[_Change] = []
         unknown: list[str] = []
@@ -325,6 +330,19 @@ class Keras1LayerArgument(Rule):
             message += ". " + ". ".join(note[0].upper() + note[1:] for note in notes)
         edits = [edit for c in renamed for edit in c.edits]
         applicability = weakest(*(c.applicability for c in renamed)) if renamed else Applicability.DISPLAY_ONLY
+        kernel = kernel_form(ctx, call, converter.kernel) if converter.kernel is not None and edits else None
+        if kernel is not None and (kernel.parts or kernel.edits):
+            # Renaming `subsample`/`border_mode` alone would leave `Conv2D(64, 3, 3, strides=...)`,
+            # which no longer looks like Keras 1 code: the kernel is rewritten in the same fix.
+            if not kernel.edits:
+                edits = []
+                message += ". Rewrite the Keras 1 kernel size first (KRS203)"
+            else:
+                edits.extend(kernel.edits)
+                applicability = weakest(applicability, kernel.applicability)
+                if kernel.kernel_text:
+                    message += f"; the Keras 1 kernel sizes {', '.join(kernel.texts)} become `{kernel.kernel_text}` in the same fix"
+                message += "".join(f" ({note})" for note in kernel.notes)
         if edits:
             modern = modern_callee(ctx, call)
             if modern is not None:
@@ -352,7 +370,7 @@ class Keras1LayerArgument(Rule):
         if value_map is not None:
             is_literal, value = _literal_of(ctx, arg, call)
             if isinstance(value, str) and value in value_map.remove and is_literal:
-                return _Change(shown, f"no {new} (its default)", [ctx.remove_argument(call.node, arg)])
+                return _Change(shown, f"no {new} (its default)", [remove_argument(ctx, call.node, arg)])
             if not is_literal or value not in value_map.mapping:
                 if old == "border_mode" and not (is_literal and value == "full"):
                     return _Change(shown, f"{new}={source}", edits)
@@ -740,7 +758,7 @@ class Keras1DroppedArgument(Rule):
         is_literal, value = _literal_of(ctx, arg, call)
         source = ctx.outer_source(arg.value)
         error = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to BatchNormalization: {{'mode': {source}}}`"
-        removal = [ctx.remove_argument(call.node, arg)]
+        removal = [remove_argument(ctx, call.node, arg)]
         if value == 0 and is_literal:
             message = f"`BatchNormalization(mode={source})`: Keras 2 removed `mode`; {error}. Mode 0 (feature-wise) is what BatchNormalization always does now: remove it"
             return self.finding(ctx, call.node, message, self.make_fix("Remove `mode=0`", removal, Applicability.SAFE))
@@ -761,7 +779,7 @@ class Keras1DroppedArgument(Rule):
         is_literal, value = _literal_of(ctx, arg, call)
         source = ctx.outer_source(arg.value)
         error = f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to Embedding: {{'dropout': {source}}}`"
-        removal = ctx.remove_argument(call.node, arg)
+        removal = remove_argument(ctx, call.node, arg)
         if is_literal and value == 0:
             message = f"`Embedding(..., dropout={source})`: Keras 2 removed `dropout`; {error}. A rate of 0 did nothing: remove it"
             return self.finding(ctx, call.node, message, self.make_fix("Remove `dropout=0`", [removal], Applicability.SAFE))
@@ -923,7 +941,7 @@ class Keras1InputDim(Rule):
             first, second = sorted((a for a in (dim, length) if a is not None), key=lambda a: ctx.span(a)[0]) + [None] * (2 - sum(a is not None for a in (dim, length)))
             edits = [Edit(ctx.span(first)[0], ctx.span(first)[1], f"input_shape={shape}")]
             if second is not None:
-                edits.append(ctx.remove_argument(call.node, second))
+                edits.append(remove_argument(ctx, call.node, second))
             message = (f"`{class_word(call)}(..., input_dim=...)` meant sequences of {ctx.outer_source(dim.value)}-dimensional vectors in Keras 1: "
                        f"{says}. Write `input_shape={shape}`")
             ordered = disjoint(edits)

@@ -11,7 +11,7 @@ import libcst as cst
 
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
-from keras_lint.rules._layer_support import class_word, disjoint, keras3_class_name, layer_path, layer_references, remove_arguments
+from keras_lint.rules._layer_support import class_word, disjoint, keras3_class_name, layer_path, layer_references, remove_argument, remove_arguments
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, Warns, dedent
 from keras_lint.semantic.model import BindingKind
 
@@ -120,7 +120,7 @@ class DeprecatedLayerArgument(Rule):
             if new is None:
                 message = (f"`{word}(..., {keyword}={source})`: Keras 3 warns \"{warning}\" and ignores it, so a Sequential starting "
                            f"with this layer is not built before its first fit; remove it (start the model with `keras.Input(({source},))` to build it)")
-                fix = self.make_fix(f"Remove `{keyword}={source}`", [ctx.remove_argument(call.node, arg)], Applicability.SAFE)
+                fix = self.make_fix(f"Remove `{keyword}={source}`", [remove_argument(ctx, call.node, arg)], Applicability.SAFE)
             elif call.keyword(new) is not None:
                 message = f"`{word}(..., {keyword}={source})`: Keras 3 warns \"{warning}\"; `{new}` is passed too: remove `{keyword}`"
                 fix = self.make_fix(f"Remove `{keyword}`", [], Applicability.DISPLAY_ONLY)
@@ -325,7 +325,7 @@ class UnsupportedLayerArgument(Rule):
         value = ctx.constants.value(arg.value, call.scope, default=...)
         if keyword == "time_major" and value is False:
             message = f"`{word}(..., time_major=False)`: {error}. False is how Keras 3 always reads sequences: remove it"
-            return self.finding(ctx, call.node, message, self.make_fix("Remove `time_major=False`", [ctx.remove_argument(call.node, arg)], Applicability.SAFE))
+            return self.finding(ctx, call.node, message, self.make_fix("Remove `time_major=False`", [remove_argument(ctx, call.node, arg)], Applicability.SAFE))
         if keyword == "time_major":
             detail = "Keras 3 reads sequences batch-major, (batch, time, features): transpose the input with `keras.layers.Permute((2, 1))` or `keras.ops.transpose` first"
         else:

@@ -12,10 +12,10 @@ import libcst as cst
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge import keras3
-from keras_lint.knowledge.legacy_layers import RemovedLayer, converter_for, removed_layers
-from keras_lint.rewrite import reference_to, remove_alias
+from keras_lint.knowledge.legacy_layers import RemovedFunction, RemovedLayer, converter_for, removed_functions, removed_layers
+from keras_lint.rewrite import remove_alias
 from keras_lint.rules._kernel import kernel_form
-from keras_lint.rules._layer_support import disjoint, layer_references, weakest
+from keras_lint.rules._layer_support import disjoint, layer_references, rename_reference, weakest
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
 from keras_lint.semantic.names import KerasName, keras_name
 
@@ -209,7 +209,7 @@ class RemovedLayerClass(Rule):
         new_name = entry.replacement.rsplit(".", 1)[-1]
         if name_is_cudnn(entry) and len(call.positional) > 1:
             return f"use `{new_name}(...)`, naming every argument after `units` (their positions differ)"
-        reference = reference_to(ctx, call.node.func, call.scope, entry.replacement)
+        reference = rename_reference(ctx, call.node.func, call.scope, entry.replacement)
         if reference is None:
             return f"use `{new_name}` (keras-lint could not rewrite the import here)"
         edits: list[Edit] = [ctx.replace(call.node.func, reference.text), *reference.edits]
@@ -258,7 +258,7 @@ class RemovedLayerClass(Rule):
         return f"{wrapper}({dense}(...))", edits, Applicability(entry.fix), []
 
     def _rewrite_thresholded_relu(self, ctx: Context, call: Call, entry: RemovedLayer):
-        reference = reference_to(ctx, call.node.func, call.scope, entry.replacement)
+        reference = rename_reference(ctx, call.node.func, call.scope, entry.replacement)
         if reference is None:
             return "use `ReLU(threshold=theta)` (keras-lint could not rewrite the import here)"
         edits: list[Edit] = [ctx.replace(call.node.func, reference.text), *reference.edits]
@@ -278,7 +278,7 @@ class RemovedLayerClass(Rule):
         return f"{reference.text}(threshold={threshold})", edits, Applicability(entry.fix), [note]
 
     def _rewrite_synchronized(self, ctx: Context, call: Call, entry: RemovedLayer):
-        reference = reference_to(ctx, call.node.func, call.scope, entry.replacement)
+        reference = rename_reference(ctx, call.node.func, call.scope, entry.replacement)
         if reference is None:
             return "use `BatchNormalization(..., synchronized=True)` (keras-lint could not rewrite the import here)"
         if call.keyword("synchronized") is not None:
@@ -332,3 +332,128 @@ def _insert_first_argument(ctx: Context, call: Call, text: str) -> Edit:
         return Edit(start, start, f"{text}, ")
     position = _closing_paren(ctx, call)
     return Edit(position, position, text)
+
+
+class RemovedRegularizerConstraint(Rule):
+    """## What it does
+    Finds the Keras 1 regularizer and constraint functions Keras 3 removed and rewrites them to
+    their Keras 2+ names: `maxnorm(3)` → `max_norm(3)` (`m=` → `max_value=`), `nonneg()` →
+    `non_neg()`, `unitnorm()` → `unit_norm()`, `l1l2(...)` → `l1_l2(...)`,
+    `activity_l2(x)` → `l2(x)`, `activity_l1(x)` → `l1(x)`, `WeightRegularizer(l1=, l2=)` →
+    `L1L2(l1=, l2=)`. `EigenvalueRegularizer` is explained.
+
+    ## Why is this bad?
+    The import fails: `ImportError: cannot import name 'maxnorm' from 'keras.constraints'`.
+
+    ## Example
+    ```python
+    from keras.constraints import maxnorm
+    from keras.regularizers import activity_l2
+    Dense(64, kernel_constraint=maxnorm(3), activity_regularizer=activity_l2(1e-5))
+    ```
+
+    ## Use instead
+    ```python
+    from keras.constraints import max_norm
+    from keras.regularizers import l2
+    Dense(64, kernel_constraint=max_norm(3), activity_regularizer=l2(1e-5))
+    ```
+
+    ## Fix safety
+    The constraints and weight regularizers compute what Keras 1 computed: safe. Keras 1's
+    `l1l2()` defaulted to 0.01 for both factors and Keras 3's `l1_l2()` to 0, so the Keras 1
+    defaults are written out. The activity regularizers are unsafe: Keras 1 added the penalty in
+    training only, Keras 3 also in `evaluate()`, so reported validation losses grow by it (the
+    penalty itself, the batch mean of the summed activations, is the same). With
+    `target-keras = "2"`, `maxnorm`/`nonneg`/`unitnorm` (aliases multi-backend Keras 2 kept)
+    are not reported.
+    """
+
+    code = "KRS209"
+    name = "removed-regularizer-constraint"
+    summary = "A Keras 1 regularizer or constraint function (`maxnorm`, `activity_l2`, `l1l2`, ...) Keras 3 removed"
+    family = "Keras 1 layers"
+    fix = Applicability.SAFE
+    examples = (
+        Valid(dedent("""
+            from keras.constraints import max_norm
+            from keras.regularizers import l2
+            from keras.layers import Dense
+            layer = Dense(4, kernel_constraint=max_norm(3), activity_regularizer=l2(1e-5))
+            """)),
+        Invalid(
+            dedent("""
+                from keras.constraints import maxnorm, nonneg
+                from keras.regularizers import l1l2
+                from keras.layers import Dense
+                layer = Dense(4, kernel_constraint=maxnorm(m=3), bias_constraint=nonneg(), kernel_regularizer=l1l2())
+                """),
+            fixed=dedent("""
+                from keras.constraints import max_norm, non_neg
+                from keras.regularizers import l1_l2
+                from keras.layers import Dense
+                layer = Dense(4, kernel_constraint=max_norm(max_value=3), bias_constraint=non_neg(), kernel_regularizer=l1_l2(l1=0.01, l2=0.01))
+                """),
+            count=3,
+            keras=Raises("cannot import name 'maxnorm'"),
+            fixed_check="layer.kernel_constraint.max_value == 3 and abs(layer.kernel_regularizer.l1 - 0.01) < 1e-9",
+        ),
+        Invalid(
+            dedent("""
+                from keras import regularizers
+                from keras.layers import Dense
+                layer = Dense(4, activity_regularizer=regularizers.activity_l2(1e-5))
+                """),
+            fixed=dedent("""
+                from keras import regularizers
+                from keras.layers import Dense
+                layer = Dense(4, activity_regularizer=regularizers.l2(1e-5))
+                """),
+            applicability=Applicability.UNSAFE,
+            message="in training only",
+            keras=Raises("has no attribute 'activity_l2'"),
+        ),
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        target = ctx.settings.target_keras
+        for call in ctx.keras_calls:
+            name = call.name
+            entry = removed_functions().get(name.path)
+            if entry is None or name.api is not None:
+                continue
+            if entry.removed_in.startswith("3") and (target == "2" or name.flavour in ("tf_keras", "tensorflow.python.keras")):
+                continue
+            yield self._check_call(ctx, call, entry)
+
+    def _check_call(self, ctx: Context, call: Call, entry: RemovedFunction) -> Finding:
+        old = call.name.name
+        when = "Keras 2.0" if entry.removed_in.startswith("2") else "Keras 3"
+        head = f"`{old}` was removed in {when} (the import fails)"
+        if entry.replacement is None or call.has_star_args:
+            why = entry.why or "rewrite it by hand"
+            return self.finding(ctx, call.node, f"{head}: {why}", self.make_fix(why, [], Applicability.DISPLAY_ONLY))
+        new_name = entry.replacement.rsplit(".", 1)[-1]
+        reference = rename_reference(ctx, call.node.func, call.scope, entry.replacement)
+        if reference is None:
+            detail = f"use `{new_name}` (keras-lint could not rewrite the import here)"
+            return self.finding(ctx, call.node, f"{head}; {detail}", self.make_fix(detail, [], Applicability.DISPLAY_ONLY))
+        edits: list[Edit] = [ctx.replace(call.node.func, reference.text), *reference.edits]
+        for keyword, new in entry.renames.items():
+            arg = call.keyword(keyword)
+            if arg is not None:
+                edits.append(ctx.replace(arg.keyword, new))
+        given = {entry.positional[i] for i in range(min(len(call.positional), len(entry.positional)))} | set(call.keywords)
+        missing = [f"{k}={v}" for k, v in entry.defaults.items() if k not in given]
+        if missing:
+            edits.append(_append_argument(ctx, call, ", ".join(missing)))
+        notes = []
+        if missing:
+            notes.append(f"Keras 1 defaulted to {', '.join(missing)} and Keras 3 to 0, so they are written out")
+        if entry.activity:
+            notes.append("Keras 1 added an activity penalty in training only, Keras 3 also in evaluate(): validation losses include it")
+        message = f"{head}; use `{reference.text}(...)`" + "".join(f". {n[0].upper()}{n[1:]}" for n in notes)
+        ordered = disjoint(edits)
+        if ordered is None:
+            return self.finding(ctx, call.node, message, self.make_fix(f"Use {new_name}", [], Applicability.DISPLAY_ONLY))
+        return self.finding(ctx, call.node, message, self.make_fix(f"Rewrite as `{reference.text}(...)`", ordered, Applicability(entry.fix)))
