@@ -7,6 +7,8 @@ Not a rule module (the registry skips modules starting with an underscore)."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -91,7 +93,24 @@ class AttributeIndex:
 
 
 def attribute_index(ctx: Context) -> AttributeIndex:
+    """The file's dotted attribute chains; empty when no chain can go through a legacy path
+    (the walk costs as much as the semantic model, so it is skipped when the text has no
+    `.<segment>` of one)."""
+    if not _chain_pattern().search(ctx.text):
+        return AttributeIndex([], {})
     return ctx.memo("imports.attribute_index", _build_attribute_index)
+
+
+def attribute_parents(ctx: Context) -> dict[int, cst.Attribute]:
+    """id(Name) -> the Attribute `name.x` it is the base of, for the whole file."""
+    return ctx.memo("imports.attribute_index", _build_attribute_index).parent
+
+
+@functools.cache
+def _chain_pattern() -> re.Pattern:
+    segments = {module.rsplit(".", 1)[1] for module in legacy_modules()}
+    segments |= {"preprocessing", "multi_gpu_model", "tensorflow_backend", "scikit_learn", "initializations"}
+    return re.compile(r"\.(?:" + "|".join(sorted(map(re.escape, segments))) + r")\b")
 
 
 def _build_attribute_index(ctx: Context) -> AttributeIndex:
@@ -141,11 +160,11 @@ def names_rewrite(ctx: Context, binding: Binding, statement: cst.CSTNode, alias:
     reads = ctx.semantic.reads_of(binding)
     if not reads:
         return None
-    index = attribute_index(ctx)
+    parents = attribute_parents(ctx)
     groups: dict[str, list[str]] = {}
     edits: list[Edit] = []
     for read in reads:
-        attribute = index.parent.get(id(read))
+        attribute = parents.get(id(read))
         if attribute is None:
             return None
         name = attribute.attr.value
