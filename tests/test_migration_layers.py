@@ -258,6 +258,7 @@ def test_keras3_applications_get_no_finding():
 _ROOT_IMPORT = re.compile(r"^[^#\n]*\b(?:import|from)\b[^\n]*\b(?:tensorflow|tf_keras|keras(?!\.src\b|\._tf_keras\b))\b", re.M)
 
 
+@pytest.mark.slow
 def test_keras3_source_gets_no_import_path_finding():
     files = sorted(_keras_source().rglob("*.py"))
     assert len(files) > 500
