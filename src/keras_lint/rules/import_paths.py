@@ -46,6 +46,8 @@ def _is_name_of_parent(module_path: str) -> bool:
 def _explained_elsewhere(canonical: str) -> bool:
     """Names other rules explain when they are missing (removed layers: KRS206, merge: KRS201)."""
     module, _, name = canonical.rpartition(".")
+    if module == "keras.backend":
+        return True  # the session functions of keras.backend.tensorflow_backend: KRS303
     return module == "keras.layers" and (name in removed_layers() or name in ("merge", "Merge"))
 
 
@@ -271,7 +273,7 @@ class LegacyModulePath(Rule):
         written = where.written(module.path)
         error = _what_fails(written, False)
         destinations = ", ".join(f"`{where.written(m)}`" for m in groups)
-        message = f"`{written}` is a Keras {_era(module)} module that Keras 3 does not have: the import fails with {error}"
+        message = f"`{written}` is a module of older Keras that Keras 3 does not have: the import fails with {error}"
         if missing:
             message += f". Keras 3 has no {', '.join(f'`{n}`' for n in missing)} anywhere: rewrite that code by hand"
             yield self.finding(ctx, statement, message, self.make_fix("Rewrite by hand", [], Applicability.DISPLAY_ONLY))
@@ -299,7 +301,7 @@ class LegacyModulePath(Rule):
         name = bound_name(alias)
         written = where.written(module.path)
         imported_as_name = isinstance(statement, cst.ImportFrom)
-        message = f"`{written}` is a Keras {_era(module)} module that Keras 3 does not have: the import fails with {_what_fails(written, imported_as_name)}"
+        message = f"`{written}` is a module of older Keras that Keras 3 does not have: the import fails with {_what_fails(written, imported_as_name)}"
         binding = binding_of(scope, name, statement) if name else None
         if binding is None:
             return self.finding(ctx, alias, message, self.make_fix("Rewrite the import by hand", [], Applicability.DISPLAY_ONLY))
@@ -405,10 +407,6 @@ def _alias_text(ctx: Context, alias: cst.ImportAlias, new_name: str | None) -> s
         return ctx.code(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
     bound = bound_name(alias)
     return f"{new_name} as {bound}"
-
-
-def _era(module: LegacyModule) -> str:
-    return "1" if module.removed_in.startswith("2") else "1/2"
 
 
 def _disjoint_or_empty(edits: list[Edit]) -> list[Edit]:

@@ -252,6 +252,19 @@ class Keras1LayerArgument(Rule):
         ),
         Invalid(
             dedent("""
+                import tensorflow as tf
+                layer = tf.keras.layers.Dense(4, init='uniform')
+                """),
+            fixed=dedent("""
+                import tensorflow as tf
+                layer = tf.keras.layers.Dense(4, kernel_initializer='uniform')
+                """),
+            settings={"target-keras": "2"},
+            keras=Raises("Unrecognized keyword arguments passed to Dense"),
+            note="Keras 1 code is reported with `target-keras = \"2\"` too: tf.keras 2 rejected it as well",
+        ),
+        Invalid(
+            dedent("""
                 from keras import backend as K
                 from keras.layers import Conv2D
                 conv = Conv2D(8, (3, 3), dim_ordering=K.image_data_format())
@@ -947,3 +960,80 @@ class Keras1InputDim(Rule):
             ordered = disjoint(edits)
             fix = self.make_fix(f"Write `input_shape={shape}`", ordered, Applicability.SAFE) if ordered else None
             yield self.finding(ctx, call.node, message, fix)
+
+
+class Keras1LambdaArguments(Rule):
+    """## What it does
+    Finds `Lambda(function, output_shape, {...})` with a dict as third positional argument and
+    names it: `Lambda(function, output_shape, arguments={...})`.
+
+    ## Why is this bad?
+    Keras 1's signature was `Lambda(function, output_shape=None, arguments=None)`; Keras 2+
+    inserted `mask` third. Keras 3 takes the dict as the mask and calls the function without
+    its extra arguments: with a default value for them, the model builds and silently computes
+    something else (`lambda x, scale=5: x * scale` multiplies by 5, not by the 2 the dict says).
+
+    ## Example
+    ```python
+    scaled = Lambda(lambda x, scale=1.0: x * scale, (16,), {"scale": 2.0})(x)
+    ```
+
+    ## Use instead
+    ```python
+    scaled = Lambda(lambda x, scale=1.0: x * scale, (16,), arguments={"scale": 2.0})(x)
+    ```
+
+    ## Fix safety
+    Safe: a dict is never a valid mask, and `arguments=` is what Keras 1 did with it. A third
+    argument that is not provably a dict is left alone (in tf.keras code it is the mask).
+    """
+
+    code = "KRS210"
+    name = "keras1-lambda-arguments"
+    summary = "`Lambda(f, output_shape, {...})`: Keras 1's third argument was `arguments`; Keras 3 reads it as `mask`"
+    family = "Keras 1 layers"
+    fix = Applicability.SAFE
+    examples = (
+        Valid(dedent("""
+            from keras.layers import Lambda
+            scale = Lambda(lambda x, factor=1.0: x * factor, (4,), arguments={"factor": 2.0})
+            """)),
+        Valid(dedent("""
+            from keras.layers import Lambda
+            masked = Lambda(lambda x: x, None, lambda inputs, mask=None: mask)
+            """), note="a callable third argument is Keras 2+'s mask"),
+        Invalid(
+            dedent("""
+                import numpy as np
+                from keras.layers import Lambda
+                scale = Lambda(lambda x, factor=5.0: x * factor, (3,), {'factor': 2.0})
+                y = scale(np.ones((1, 3), 'float32'))
+                """),
+            fixed=dedent("""
+                import numpy as np
+                from keras.layers import Lambda
+                scale = Lambda(lambda x, factor=5.0: x * factor, (3,), arguments={'factor': 2.0})
+                y = scale(np.ones((1, 3), 'float32'))
+                """),
+            message="reads it as `mask`",
+            keras=Silent("scale.arguments == {} and float(y[0, 0]) == 5.0"),
+            fixed_check="float(y[0, 0]) == 2.0",
+        ),
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for call in ctx.calls_to("keras.layers.Lambda"):
+            third = call.positional_arg(2)
+            if third is None or call.keyword("arguments") is not None or call.keyword("mask") is not None or call.has_star_args:
+                continue
+            value = ctx.constants.value(third.value, call.scope, default=...)
+            if not (isinstance(third.value, cst.Dict) or isinstance(value, dict)):
+                continue
+            source = ctx.outer_source(third.value)
+            message = (f"`Lambda(function, output_shape, {source})`: the third argument was `arguments` in Keras 1, and Keras 3 reads it "
+                       "as `mask`: the function is called without these arguments (their defaults apply, or the call fails). "
+                       f"Write `arguments={source}`")
+            if len(call.positional) > 3:
+                yield self.finding(ctx, call.node, message, self.make_fix("Name the arguments", [], Applicability.DISPLAY_ONLY))
+                continue
+            yield self.finding(ctx, call.node, message, self.make_fix(f"Write `arguments={source}`", [ctx.insert_before(third, "arguments=")], Applicability.SAFE))

@@ -11,7 +11,7 @@ import libcst as cst
 
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
-from keras_lint.rules._layer_support import class_word, disjoint, keras3_class_name, layer_path, layer_references, remove_argument, remove_arguments
+from keras_lint.rules._layer_support import class_word, disjoint, keras3_class_name, keras3_keywords, layer_path, layer_references, remove_argument, remove_arguments
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, Warns, dedent
 from keras_lint.semantic.model import BindingKind
 
@@ -177,7 +177,8 @@ class UnsupportedLayerArgument(Rule):
             model = keras.Sequential([keras.Input(batch_shape=(16, 10, 8)), keras.layers.LSTM(4, stateful=True)])
             embedding = keras.layers.Embedding(3, 2, weights=[keras.ops.zeros((3, 2))])
             inputs = keras.layers.InputLayer(batch_input_shape=(None, 4))
-            """), note="Embedding takes `weights`; InputLayer maps `batch_input_shape` itself"),
+            both_ways = keras.layers.Bidirectional(keras.layers.LSTM(2), weights=None)
+            """), note="Embedding and Bidirectional take `weights`; InputLayer maps `batch_input_shape` itself"),
         Valid(dedent("""
             import tensorflow as tf
             layer = tf.keras.layers.Dense(4, batch_input_shape=(None, 8))
@@ -236,25 +237,26 @@ class UnsupportedLayerArgument(Rule):
             path = layer_path(call)
             if path is None or path in _INPUT_CLASSES or call.name.api is None or call.has_star_args:
                 continue
-            finding = self._batch_shape(ctx, call)
+            accepted = keras3_keywords(path)  # Bidirectional takes `weights`, for one
+            finding = self._batch_shape(ctx, call, accepted)
             if finding is not None:
                 yield finding
             weights = call.keyword("weights")
-            if weights is not None and path != "keras.layers.Embedding":
+            if weights is not None and "weights" not in accepted:
                 yield self._weights(ctx, call, weights)
             if path in _RECURRENT:
                 for keyword in ("time_major", "constants"):
                     arg = call.keyword(keyword)
-                    if arg is not None:
+                    if arg is not None and keyword not in accepted:
                         yield self._recurrent(ctx, call, arg)
 
     def _error(self, ctx: Context, call: Call, args: list[cst.Arg]) -> str:
         shown = ", ".join(f"'{a.keyword.value}': {ctx.outer_source(a.value)}" for a in args)
         return f"Keras 3 fails with `ValueError: Unrecognized keyword arguments passed to {keras3_class_name(call)}: {{{shown}}}`"
 
-    def _batch_shape(self, ctx: Context, call: Call) -> Finding | None:
-        batch_shape_arg = call.keyword("batch_input_shape")
-        batch_size_arg = call.keyword("batch_size")
+    def _batch_shape(self, ctx: Context, call: Call, accepted: frozenset[str]) -> Finding | None:
+        batch_shape_arg = call.keyword("batch_input_shape") if "batch_input_shape" not in accepted else None
+        batch_size_arg = call.keyword("batch_size") if "batch_size" not in accepted else None
         if batch_shape_arg is None and batch_size_arg is None:
             return None
         word = class_word(call)

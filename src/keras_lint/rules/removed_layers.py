@@ -381,6 +381,9 @@ class RemovedRegularizerConstraint(Rule):
             from keras.layers import Dense
             layer = Dense(4, kernel_constraint=max_norm(3), activity_regularizer=l2(1e-5))
             """)),
+        Valid(dedent("""
+            from keras.constraints import maxnorm
+            """), settings={"target-keras": "2"}, note="multi-backend Keras 2 kept the alias", runnable=False),
         Invalid(
             dedent("""
                 from keras.constraints import maxnorm, nonneg
