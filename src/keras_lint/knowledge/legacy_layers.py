@@ -100,17 +100,6 @@ def converter_for(path: str | None) -> Converter | None:
 
 
 @functools.cache
-def all_keras1_keywords() -> frozenset[str]:
-    """Every Keras 1 keyword some converter renames: evidence that a call is Keras 1 code."""
-    names: set[str] = set()
-    for converter in converters():
-        names.update(converter.renames)
-    names.update(("nb_row", "nb_col", "kernel_dim1", "kernel_dim2", "kernel_dim3", "atrous_rate", "forget_bias_init"))
-    # Names that are also valid Keras 2+ keywords somewhere are no evidence at all.
-    return frozenset(names - {"output_dim", "input_dim", "input_length", "length", "stride", "bias", "p", "mode"})
-
-
-@functools.cache
 def removed_layers() -> dict[str, RemovedLayer]:
     return {
         name: RemovedLayer(

@@ -266,7 +266,3 @@ def module_state(ctx: Context, binding: Binding, name: str, module_path: str) ->
     if False in states or len(states) > 1:
         return False
     return states.pop() if states else None
-
-
-def dotted(node: cst.BaseExpression) -> str | None:
-    return dotted_name(node)

@@ -17,7 +17,15 @@ import libcst as cst
 
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit
-from keras_lint.rules._layer_support import file_is_keras1, is_keras1_call, known_int, proven_int, provably_not_int, remove_argument, remove_arguments
+from keras_lint.rules._layer_support import (
+    file_is_keras1,
+    is_keras1_call,
+    known_int,
+    provably_not_int,
+    proven_int,
+    remove_argument,
+    remove_arguments,
+)
 
 DIM_KEYWORDS = {"2d": ("nb_row", "nb_col"), "transpose2d": ("nb_row", "nb_col"), "3d": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
 # Keyword arguments with which Keras 2 refused the positional kernel form (so the code was

@@ -151,10 +151,6 @@ def _depends_on_parameter(ctx: Context, expr: cst.BaseExpression, scope: Scope, 
     return False
 
 
-def literal_text(value: object) -> str:
-    return repr(value)
-
-
 # -- what Keras 3 says -------------------------------------------------------------------------------
 
 

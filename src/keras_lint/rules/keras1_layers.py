@@ -327,7 +327,7 @@ class Keras1LayerArgument(Rule):
         listed = ", ".join(f"`{c.shown}`" for c in changes)
         plural = "argument" if len(changes) == 1 else "arguments"
         if unknown:
-            says = "Keras 3 fails" if removed is None else f"Keras 3's `{keras3_class_name_or(target)}` fails"
+            says = "Keras 3 fails" if removed is None else f"Keras 3's `{target.rsplit('.', 1)[-1]}` fails"
             error = keras3_error(call, unknown, ctx) if removed is None else "`ValueError: Unrecognized keyword arguments`"
             if error.startswith("Keras 3's InputLayer"):
                 consequence = f"{error}: the input stays float32"
@@ -447,10 +447,6 @@ class Keras1LayerArgument(Rule):
         if keras3_class_name(call) == "GRU" and call.keyword("reset_after") is None:
             notes.append("Keras 1's GRU applied the reset gate before the recurrent kernel, which is `reset_after=False` in Keras 3 (default True)")
         return notes
-
-
-def keras3_class_name_or(path: str) -> str:
-    return path.rsplit(".", 1)[-1]
 
 
 class Keras1KernelArguments(Rule):

@@ -11,7 +11,16 @@ import libcst as cst
 
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
-from keras_lint.rules._layer_support import class_word, disjoint, keras3_class_name, keras3_keywords, layer_path, layer_references, remove_argument, remove_arguments
+from keras_lint.rules._layer_support import (
+    class_word,
+    disjoint,
+    keras3_class_name,
+    keras3_keywords,
+    layer_path,
+    layer_references,
+    remove_argument,
+    remove_arguments,
+)
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, Warns, dedent
 from keras_lint.semantic.model import BindingKind
 
