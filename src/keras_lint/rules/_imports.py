@@ -19,7 +19,7 @@ from keras_lint.diagnostics import Edit
 from keras_lint.knowledge import keras3
 from keras_lint.knowledge.legacy_layers import LegacyModule, legacy_modules
 from keras_lint.rewrite import remove_alias, remove_statement
-from keras_lint.semantic.model import Binding, BindingKind, Scope, dotted_name, iter_children
+from keras_lint.semantic.model import Binding, BindingKind, Scope, iter_children
 from keras_lint.semantic.names import keras_name
 
 # Longest first: how an import path starts, and the Keras namespace its names live in.
