@@ -20,6 +20,7 @@ from keras_lint.knowledge.legacy_layers import LegacyModule, legacy_modules, pre
 from keras_lint.rules._imports import (
     SplitPath,
     attribute_index,
+    attribute_parents,
     binding_of,
     bound_name,
     exists,
@@ -202,6 +203,21 @@ class LegacyModulePath(Rule):
         ),
         Invalid(
             dedent("""
+                from keras.layers.core import *
+                from keras.engine.topology import *
+                layer = Dense(4)
+                """),
+            fixed=dedent("""
+                from keras.layers import *
+                from keras.engine.topology import *
+                layer = Dense(4)
+                """),
+            count=2,
+            note="a star import: `keras.engine.topology` also held Model and Container, so it is explained",
+            runnable=False,
+        ),
+        Invalid(
+            dedent("""
                 import keras.utils.np_utils
                 y = keras.utils.np_utils.to_categorical([0, 1], 2)
                 """),
@@ -227,13 +243,17 @@ class LegacyModulePath(Rule):
     # -- from M import a, b ------------------------------------------------------------------------
 
     def _import_from(self, ctx: Context, statement: cst.ImportFrom, scope, handled: set[int]) -> Iterator[Finding]:
-        if statement.relative or statement.module is None or isinstance(statement.names, cst.ImportStar):
+        if statement.relative or statement.module is None:
             return
         module_text = dotted_name(statement.module)
         where = split(module_text)
         if where is None:
             return
         found = legacy_module_of(where.canonical)
+        if isinstance(statement.names, cst.ImportStar):
+            if found is not None and not found[1] and _reported(where, found[0], ctx):
+                yield self._star_import(ctx, statement, where, found[0])
+            return
         if found is not None and not found[1]:
             yield from self._from_legacy_module(ctx, statement, scope, where, found[0])
             return
@@ -295,6 +315,19 @@ class LegacyModulePath(Rule):
         edits = replace_import(ctx, statement, None, lines)
         yield self.finding(ctx, statement, message, self.make_fix(f"Import from {destinations}", edits, Applicability.SAFE))
 
+    def _star_import(self, ctx: Context, statement: cst.ImportFrom, where: SplitPath, module: LegacyModule) -> Finding:
+        written = where.written(module.path)
+        new_module = where.written(module.moved_to)
+        message = f"`{written}` is a module of older Keras that Keras 3 does not have: `from {written} import *` fails with {_what_fails(written, False)}"
+        elsewhere = {name: target for name, target in module.names.items() if target.rsplit(".", 1)[0] != module.moved_to}
+        if elsewhere:
+            moved = ", ".join(f"`{name}` to `{where.written(target)}`" for name, target in sorted(elsewhere.items()))
+            message += f"; its names moved to `{new_module}`, except {moved}: import the names you use"
+            return self.finding(ctx, statement, message, self.make_fix("Import the names you use", [], Applicability.DISPLAY_ONLY))
+        message += f"; its names are in `{new_module}` (whose `*` also brings the other layers)"
+        return self.finding(ctx, statement, message + f": import from `{new_module}`",
+                            self.make_fix(f"Import from `{new_module}`", [ctx.replace(statement.module, new_module)], Applicability.SAFE))
+
     def _module_binding(self, ctx: Context, statement: cst.CSTNode, alias: cst.ImportAlias, scope, where: SplitPath, module: LegacyModule) -> Finding:
         """A legacy module bound to a name: `from keras.utils import np_utils`,
         `import keras.utils.np_utils as np_utils`."""
@@ -309,7 +342,8 @@ class LegacyModulePath(Rule):
             rewrite = names_rewrite(ctx, binding, statement, alias, where, module.destination)
             if rewrite is not None:
                 edits, lines = rewrite
-                shown = "; ".join(f"`{line}`" for line in lines) or "the names already imported"
+                used = sorted({attribute.attr.value for attribute in _attributes_of(ctx, binding)})
+                shown = "; ".join(f"`{line}`" for line in lines) or f"{', '.join(f'`{u}`' for u in used)}, already imported"
                 return self.finding(ctx, alias, f"{message}. Use {shown}", self.make_fix(f"Use {shown}", edits, Applicability.SAFE))
         destination = module.moved_to
         parent, _, last = destination.rpartition(".")
@@ -399,6 +433,11 @@ class LegacyModulePath(Rule):
             written = where.written(module.path)
             message = f"`{old_text}`: Keras 3 has no module `{written}` (AttributeError); write `{text}`"
             yield self.finding(ctx, chain.node, message, self.make_fix(f"Write `{text}`", [ctx.replace(chain.node, text)], Applicability.SAFE))
+
+
+def _attributes_of(ctx: Context, binding) -> list[cst.Attribute]:
+    parents = attribute_parents(ctx)
+    return [parents[id(read)] for read in ctx.semantic.reads_of(binding) if id(read) in parents]
 
 
 def _alias_text(ctx: Context, alias: cst.ImportAlias, new_name: str | None) -> str:
