@@ -14,6 +14,7 @@ from keras_lint.commands.common import (
     settings_from,
 )
 from keras_lint.diagnostics import Finding
+from keras_lint.verify.options import add_verify_arguments
 
 
 def add_parser(commands) -> None:
@@ -21,10 +22,15 @@ def add_parser(commands) -> None:
     add_lint_arguments(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fix.add_argument("--diff", action="store_true", help="print the changes as a diff and write nothing; exit 1 when a file would change")
+    add_verify_arguments(fix, flag=True)
     fix.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "verify", False):
+        from keras_lint.verify.cli import run_fix_with_verification
+
+        return run_fix_with_verification(args)
     from keras_lint.engine import lint_bytes
     from keras_lint.fixer import fix_text
     from keras_lint.reporting import concise_line, findings_to_json, unified_diff
