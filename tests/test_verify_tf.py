@@ -146,6 +146,34 @@ def test_a_fix_blocked_by_another_problem_is_not_blamed(pool):
     assert "concatenate([" in report.text, "an unverifiable fix is still written"
 
 
+def test_a_line_that_fails_the_same_way_before_and_after_is_not_blamed_on_the_fix_that_touched_it(pool):
+    """The merge fix rewrites the import line, which still fails on `Merge` (no fix for it)."""
+    template = code("""
+        from keras.layers import Input, {names}
+
+        def build():
+            a = Input((4,))
+            b = Input((4,))
+            return merge([a, b], mode='sum')
+
+        def legacy(left, right):
+            return Merge([left, right], mode='concat')
+        """)
+    verifier = Verifier(Settings(), pool)
+    same, reordered = verifier.verify([
+        SourceFile("same.py", template.format(names="Merge, merge")),
+        SourceFile("reordered.py", template.format(names="merge, Merge")),
+    ])
+    ((code_, status, detail),) = verdicts(same)
+    assert (code_, status) == ("KRS201", UNVERIFIABLE), detail
+    assert "cannot import name 'Merge' from 'keras.layers', exactly as before the fixes" in detail
+    assert "KRS201 at line 9 reports `Merge`" in detail
+    ((code_, status, detail),) = verdicts(reordered)
+    assert (code_, status) == ("KRS201", UNVERIFIABLE), detail
+    assert "`Merge` was there before the fixes" in detail, "before, Python stopped at `merge`; after, at `Merge`"
+    assert "add([a, b])" in same.text and "add([a, b])" in reordered.text
+
+
 # -- refuted fixes --------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -152,6 +153,7 @@ class _FileState:
         self.verdicts: dict[tuple[str, int], Verdict] = {}
         self.unit_programs: dict[tuple[str, int], str] = {}  # fix key -> after program it was judged on
         self.left_out_units: list[UnitReport] = []  # the units in which left-out fixes were judged
+        self.internal_error: str | None = None
         self._before: UnitFinder | None | str = None
 
     @property
@@ -202,13 +204,10 @@ class Verifier:
     def verify(self, sources: list[SourceFile]) -> list[FileReport]:
         states = [_FileState(source) for source in sources]
         todo = list(states)
-        for round_number in range(MAX_ROUNDS):
-            plans = [self._plan(state) for state in todo]
+        for _round in range(MAX_ROUNDS):
+            plans = [plan for plan in (self._guarded(self._plan, state) for state in todo) if plan is not None]
             self._run([job for plan in plans for job in plan.jobs.values()])
-            todo = []
-            for plan in plans:
-                if self._judge(plan, last_round=round_number == MAX_ROUNDS - 1):
-                    todo.append(plan.state)
+            todo = [plan.state for plan in plans if self._guarded(self._judge, plan, state=plan.state)]
             if not todo:
                 break
         else:
@@ -216,12 +215,31 @@ class Verifier:
             # the final text is reported as such.
             for state in todo:
                 self._fix(state)
+                gave_up = f"its unit changed when other fixes were left out, and verification gave up after {MAX_ROUNDS} rounds"
                 for fix in state.tracked.applied:
                     verdict = state.verdicts.get(fix.key)
-                    if verdict is None or verdict.status != UNVERIFIABLE:
-                        state.verdicts[fix.key] = Verdict(UNVERIFIABLE, "its unit changed when other fixes were left out, and verification gave up after "
-                                                          f"{MAX_ROUNDS} rounds", verdict.unit if verdict else None)
+                    state.verdicts[fix.key] = Verdict(UNVERIFIABLE, gave_up, verdict.unit if verdict else None)
+                    if self.verified_only:
+                        state.excluded.add(fix.key)
+                        state.left_out[fix.key] = fix
+                        state.final_verdicts[fix.key] = state.verdicts[fix.key]
+                if self.verified_only:
+                    self._fix(state)
         return [self._report(state) for state in states]
+
+    def _guarded(self, step, item, *, state: _FileState | None = None):
+        """A bug in verification costs one file its verification, never the run: its fixes are
+        reported unverifiable, with the error."""
+        try:
+            return step(item)
+        except Exception as exc:
+            state = state or item
+            message = f"internal error in keras-lint verify ({type(exc).__name__}: {exc}); please report this with the file"
+            state.internal_error = f"{state.source.filename}: {message}\n" + traceback.format_exc(limit=6)
+            if state.tracked is not None:
+                for fix in state.tracked.applied:
+                    state.verdicts[fix.key] = Verdict(UNVERIFIABLE, message)
+            return None
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -246,7 +264,10 @@ class Verifier:
         by_unit: dict[tuple[str, str], tuple[Unit, list[AppliedFix]]] = {}
         unassigned = []
         for fix in tracked.applied:
-            units = finder.units_for_rows(fix.fixed_rows)
+            # The import edits that come with a rename follow the change they serve: a fix is
+            # verified in the units of its other edits when it has any.
+            rows = fix.fixed_rows - finder.import_rows or fix.fixed_rows
+            units = finder.units_for_rows(rows)
             if not units:
                 unassigned.append(fix)
             for unit in units:
@@ -286,7 +307,7 @@ class Verifier:
 
     # -- judging -----------------------------------------------------------------------------
 
-    def _judge(self, plan: _Plan, *, last_round: bool) -> bool:
+    def _judge(self, plan: _Plan) -> bool:
         """Verdicts for the plan's fixes; True when fixes must be left out and the file done
         again."""
         state = plan.state
@@ -310,7 +331,7 @@ class Verifier:
             before = None
             if before_unit is not None and before_unit.problem is None:
                 before = self.result(self._job(state.source.filename, before_unit, "before", ()).id)
-            verdicts = _judge_unit(unit, after, before, before_unit, fixes, remaining, plan.finder, from_original, to_original, ref)
+            verdicts = _judge_unit(unit, after, before, before_unit, fixes, remaining, plan.finder, from_original, to_original, ref, state.source.text)
             status = max((v.status for v in verdicts.values()), key=_SEVERITY.__getitem__, default=VERIFIED)
             after_row = (after.error or {}).get("row") if after is not None else None
             state.units.append(UnitReport(
@@ -356,6 +377,8 @@ class Verifier:
         report.error = tracked.outcome.error
         if tracked.outcome.remaining is not None:
             report.internal_errors = list(tracked.outcome.remaining.internal_errors)
+        if state.internal_error:
+            report.internal_errors.append(state.internal_error)
         for fix in [*report.applied, *report.left_out]:
             verdict = report.verdicts.get(fix.key)
             if verdict is not None:
@@ -381,6 +404,40 @@ def _row_of(text: str, offset: int) -> int:
     return LineIndex(text).position(offset)[0]
 
 
+_NAMED = re.compile(
+    r"cannot import name '(\w+)'|name '(\w+)' is not defined|has no attribute '(\w+)'|"
+    r"unexpected keyword argument '(\w+)'|No module named '([\w.]+)'"
+)
+
+
+def _preexisting(error: dict, before: JobResult | None, from_original: RowMap, statement: set[int], to_original: RowMap,
+                 original: str, remaining: list[Finding]) -> str | None:
+    """Why a failure on a statement a fix changed is not the fix's doing, or None: it failed the
+    same way before, or it is about a name that was already there."""
+    match = _NAMED.search(str(error.get("message") or ""))
+    name = next(group for group in match.groups() if group) if match else None
+    hint = ""
+    if name is not None:
+        reporters = [f for f in remaining if f"`{name}" in f.message]
+        if reporters:
+            hint = f"; {reporters[0].code} at line {to_original.row(reporters[0].row)} reports `{name}`, and has no applied fix"
+    before_error = (before.error or {}) if before is not None else {}
+    if (
+        before_error.get("row") is not None
+        and from_original.rows([before_error["row"]]) & statement
+        and before_error.get("type") == error.get("type")
+        and before_error.get("message") == error.get("message")
+    ):
+        return f"exactly as before the fixes{hint or ': no applied fix is about it'}"
+    if name is None:
+        return None
+    lines = original.splitlines()
+    old_statement = "\n".join(lines[r - 1] for r in sorted(to_original.rows(statement)) if 0 < r <= len(lines))
+    if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", old_statement):
+        return f"and `{name}` was there before the fixes: no applied fix brought it in{hint}"
+    return None
+
+
 def _judge_unit(
     unit: Unit,
     after: JobResult | None,
@@ -392,6 +449,7 @@ def _judge_unit(
     from_original: RowMap,
     to_original: RowMap,
     ref: UnitRef,
+    original_text: str,
 ) -> dict[tuple[str, int], Verdict]:
     def every(status: str, detail: str) -> dict:
         return {fix.key: Verdict(status, detail, ref) for fix in fixes}
@@ -426,6 +484,10 @@ def _judge_unit(
             f"Before: {before_text}.",
         )
     if touching:
+        old = _preexisting(error, before, from_original, statement, to_original, original_text, remaining)
+        if old is not None:
+            said_before = "" if old.startswith("exactly") else f" Before: {before_text}."
+            return every(UNVERIFIABLE, f"blocked: {failure}, {old}.{said_before}")
         verdicts = {}
         codes = ", ".join(sorted({f"{fix.finding.code} (line {fix.original_row})" for fix in touching}))
         for fix in fixes:
@@ -439,7 +501,7 @@ def _judge_unit(
     before_error = (before.error or {}) if before is not None else {}
     before_row = before_error.get("row")
     if before_row is not None and from_original.rows([before_row]) & statement and before_error.get("type") == error.get("type"):
-        return every(UNVERIFIABLE, f"{failure}, before and after the fixes; keras-lint has no fix for it")
+        return every(UNVERIFIABLE, f"{failure}, before and after the fixes; keras-lint has no applied fix for it")
     if before_row is not None:
         return every(
             UNVERIFIABLE,
@@ -459,12 +521,14 @@ _STAGE_WORDS = {
 }
 
 
+_MODULE_FILE = re.compile(r" \((?:/|[A-Za-z]:\\)[^()]*\.py\)")
 _KERAS_TENSOR = re.compile(r"<KerasTensor shape=(\([^)]*\))[^>]*>")
 
 
 def describe_error(error: dict, *, with_row: bool = True, limit: int = 400) -> str:
     kind = error.get("type") or "Error"
     message = _KERAS_TENSOR.sub(r"<KerasTensor shape=\1>", " ".join(str(error.get("message") or "").split()))
+    message = _MODULE_FILE.sub("", message)
     message = _clip(message.rstrip("."), limit)
     stage = _STAGE_WORDS.get(error.get("stage") or "", "")
     where = f"line {error['row']}: " if with_row and error.get("row") else ""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -317,6 +318,20 @@ class UnitFinder:
             if first <= row <= last and (best is None or last - first < best[1] - best[0]):
                 best = (first, last)
         return best or (row, row)
+
+    @functools.cached_property
+    def import_rows(self) -> frozenset[int]:
+        """Rows of statements that only import."""
+        rows: set[int] = set()
+        for node in _all_statements(self.module.body):
+            if isinstance(node, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body):
+                first, last = self.rows(node)
+                rows.update(range(first, last + 1))
+        return frozenset(rows)
+
+    def statement_text(self, row: int) -> str:
+        first, last = self.statement_rows(row)
+        return "".join(self._line(r) for r in range(first, last + 1))
 
     def function_at(self, row: int) -> str | None:
         for name, node in self.functions.items():
