@@ -24,9 +24,8 @@ import time
 import traceback
 import warnings
 
-import numpy as np
-
 import keras
+import numpy as np
 
 _MESSAGE_LIMIT = 2000
 

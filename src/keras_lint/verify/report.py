@@ -43,13 +43,13 @@ def _location(report: FileReport, fix: AppliedFix) -> str:
 
 def render_human(reports: list[FileReport], *, versions: dict, seconds: float, builds: int, workers: int, written: bool) -> str:
     lines: list[str] = []
-    tf = versions.get("tensorflow") or "?"
-    ks = versions.get("keras") or "?"
+    tf = versions.get("tensorflow")
+    ks = versions.get("keras")
     units = [(report, unit) for report in reports for unit in report.units]
     any_fix = any(report.applied or report.left_out for report in reports)
     if not any_fix:
         return "Verification: no fix to verify.\n"
-    lines.append(f"Verification in TensorFlow {tf} (Keras {ks}):")
+    lines.append(f"Verification in TensorFlow {tf} (Keras {ks}):" if versions.get("tensorflow") else "Verification (no TensorFlow worker ran):")
     for report, unit in units:
         lines.append("")
         lines.extend(_unit_lines(report, unit, written))

@@ -391,7 +391,7 @@ def _expectations(fixes: list[AppliedFix], fixed_text: str) -> tuple:
     `finding.extra["expected_config"] = {"config": {...}, "layer": "Conv2D"}`, checked on the
     layers created on the finding's line of the fixed file."""
     result = []
-    for index, fix in enumerate(fixes):
+    for fix in fixes:
         expected = fix.finding.extra.get("expected_config")
         if not expected:
             continue
@@ -603,6 +603,8 @@ def built_summary(result: JobResult, *, label: str | None = None, short: bool = 
 
 def failure_summary(result: JobResult, *, short: bool = False, row: int | None = None) -> str:
     error = result.error or {}
+    if short and result.lost:
+        return "timed out" if error.get("type") == "Timeout" else "not built (worker)"
     if short:
         row = row if row is not None else error.get("row")
         where = f"line {row}" if row else (error.get("stage") or "")

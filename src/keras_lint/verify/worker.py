@@ -34,9 +34,9 @@ def main(argv: list[str]) -> int:
     # The user's code must not import the user's files: no working directory on the path.
     sys.path[:] = [entry for entry in sys.path if entry not in ("", ".", root)]
     try:
-        import tensorflow as tf  # noqa: F401  (imported once; every unit reuses it)
-
         import keras
+        import tensorflow as tf  # imported once: every unit reuses it
+
         from keras_lint.verify.checks import Runner
 
         runner = Runner(root)
