@@ -22,7 +22,7 @@ from keras_lint.diagnostics import Applicability, Finding
 from keras_lint.rules.base import Rule
 from keras_lint.settings import Settings
 from keras_lint.verify import REFUTED, UNVERIFIABLE, VERIFIED
-from keras_lint.verify.pool import JobResult, WorkerPool
+from keras_lint.verify.pool import Job, JobResult, WorkerPool
 from keras_lint.verify.session import SourceFile, Verifier
 
 pytestmark = pytest.mark.tf
@@ -367,7 +367,7 @@ def test_the_guard_stops_what_the_slice_cannot_see(tmp_path, pool):
     assert precious.read_text() == "keep me"
 
 
-def test_a_unit_that_hangs_or_crashes_is_reported_and_the_run_goes_on(pool):
+def test_a_unit_that_runs_too_long_is_stopped_and_reported(pool):
     hangs = code("""
         import keras
 
@@ -377,30 +377,44 @@ def test_a_unit_that_hangs_or_crashes_is_reported_and_the_run_goes_on(pool):
                 spins += 1
             return keras.Input(shape=(3)), spins
         """)
-    crashes = code("""
-        import ctypes
-        import keras
+    report = Verifier(Settings(), pool, timeout=2).verify([SourceFile("hangs.py", hangs)])[0]
+    ((_, status, detail),) = verdicts(report)
+    assert status == UNVERIFIABLE
+    assert "building `build()` did not finish: the unit ran for more than 2 s" in detail
+
+
+def test_a_worker_that_crashes_or_ignores_its_timeout_is_replaced_and_only_its_unit_is_lost(pool):
+    deaf = code("""
+        import signal
 
         def build():
-            memory = ctypes.string_at(0)
-            return keras.Input(shape=(3)), memory
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            while True:
+                pass
+        """)
+    crashes = code("""
+        import ctypes
+
+        def build():
+            return ctypes.string_at(0)
         """)
     fine = code("""
         import keras
 
         def build():
-            return keras.Input(shape=(5))
+            return keras.Input(shape=(5,))
         """)
-    verifier = Verifier(Settings(), pool, timeout=3)
-    hang_report, crash_report, fine_report = verifier.verify(
-        [SourceFile("hangs.py", hangs), SourceFile("crashes.py", crashes), SourceFile("fine.py", fine)]
-    )
-    ((_, status, detail),) = verdicts(hang_report)
-    assert status == UNVERIFIABLE and "ran for more than 3 s" in detail
-    ((_, status, detail),) = verdicts(crash_report)
-    assert status == UNVERIFIABLE and "killed by SIGSEGV" in detail
-    ((_, status, detail),) = verdicts(fine_report)
-    assert status == VERIFIED and "(None, 5)" in detail
+    jobs = [Job(name, program, f"<{name}>", "build") for name, program in (("deaf", deaf), ("crashes", crashes), ("fine", fine))]
+    pool.kill_grace = 1.0
+    try:
+        results = pool.run(jobs, timeout=2)
+    finally:
+        pool.kill_grace = 10.0
+    assert results["deaf"].lost and results["deaf"].error["type"] == "Timeout"
+    assert "did not stop when asked; its worker was killed" in results["deaf"].error["message"]
+    assert results["crashes"].lost and "killed by SIGSEGV" in results["crashes"].error["message"]
+    assert results["fine"].ok and results["fine"].values[0]["shape"] == [None, 5]
+    assert pool.run([Job("after", fine, "<after>", "build")])["after"].ok, "the pool still works"
 
 
 def test_a_worker_answers_a_lost_job_with_a_reason():

@@ -236,7 +236,7 @@ class Runner:
             self._run(job, result, stage)
             result["ok"] = result["error"] is None
         except SoftTimeout:
-            result["error"] = {"stage": stage[0], "type": "Timeout", "message": f"the unit ran for more than {timeout:g} s", "row": None}
+            result["error"] = {"stage": stage[0], "type": "Timeout", "message": f"the unit ran for more than {timeout:g} s (--verify-timeout)", "row": None}
         except BaseException as exc:  # the user's code may raise anything, SystemExit included
             result["error"] = _error(exc, stage[0], filename)
         finally:

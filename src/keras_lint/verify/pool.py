@@ -68,8 +68,9 @@ class JobResult:
 
     @property
     def lost(self) -> bool:
-        """The job did not finish in a worker: nothing is known about the unit."""
-        return self.error is not None and self.error.get("stage") == "worker"
+        """The job did not finish (it timed out, or its worker was lost): nothing is known about
+        the unit."""
+        return self.error is not None and (self.error.get("stage") == "worker" or self.error.get("type") == "Timeout")
 
     @classmethod
     def from_message(cls, message: dict) -> JobResult:
@@ -122,10 +123,10 @@ class _Worker:
         self.job_started = 0.0
         self.deadline = 0.0
 
-    def send(self, job: Job, timeout: float) -> None:
+    def send(self, job: Job, timeout: float, grace: float) -> None:
         self.job = job
         self.job_started = time.monotonic()
-        self.deadline = self.job_started + timeout + KILL_GRACE
+        self.deadline = self.job_started + timeout + grace
         data = (json.dumps(job.message(timeout)) + "\n").encode("utf-8")
         self.process.stdin.write(data)
         self.process.stdin.flush()
@@ -215,6 +216,7 @@ class WorkerPool:
         self.jobs = max(1, jobs or default_jobs())
         self.timeout = float(timeout)
         self.memory_mb = memory_mb
+        self.kill_grace = KILL_GRACE
         self.versions: dict = {}
         self._workers: list[_Worker] = []
         self._closed = False
@@ -266,7 +268,7 @@ class WorkerPool:
                 if worker.ready and worker.job is None and pending:
                     job = pending.popleft()
                     try:
-                        worker.send(job, timeout)
+                        worker.send(job, timeout, self.kill_grace)
                     except OSError:  # it died while idle: try the job elsewhere
                         pending.appendleft(job)
                         worker.job = None
