@@ -238,6 +238,29 @@ def test_a_fix_tensorflow_rejects_is_refuted_shown_and_not_written(tmp_path, cli
     assert "Before: it passed every check" in entry["fix"]["verification"]["detail"], "before the fix, the unit was fine"
 
 
+def test_a_refuted_fix_is_left_out_and_the_others_in_its_unit_are_verified_without_it(pool):
+    from keras_lint.rules.shape_literals import IntShape
+
+    text = code("""
+        import keras
+        from keras import layers
+
+        def build():
+            inputs = keras.Input((8,))
+            x = layers.Reshape((8))(inputs)
+            x = layers.Dense(4)(x)
+            return keras.Model(inputs, x)
+        """)
+    report = verify(pool, text, rules=[IntShape, NegativeUnits])
+    results = {code_: (status, detail) for code_, status, detail in verdicts(report)}
+    assert results["KRS990"][0] == REFUTED and "units=-4" in results["KRS990"][1]
+    assert results["KRS101"][0] == VERIFIED, results["KRS101"]
+    assert "output (None, 4)" in results["KRS101"][1]
+    assert "layers.Reshape((8,))" in report.text and "layers.Dense(4)" in report.text
+    assert [fix.finding.code for fix in report.applied] == ["KRS101"]
+    assert [fix.finding.code for fix in report.left_out] == ["KRS990"]
+
+
 class KernelFromPositionals(Rule):
     """## What it does
     Test-only silent-meaning fix: `Conv2D(8, 3, 3)` (Keras 1: a 3x3 kernel) becomes

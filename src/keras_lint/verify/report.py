@@ -68,10 +68,11 @@ def render_human(reports: list[FileReport], *, versions: dict, seconds: float, b
         for status, count in report.counts().items():
             counts[status] += count
     total = sum(counts.values())
+    distinct = len({unit.ref for _, unit in units})
     lines.append(
         f"Verified {counts[VERIFIED]} of {total} fix{'es' if total != 1 else ''}; {counts[REFUTED]} refuted"
         f"{' (not written)' if written and counts[REFUTED] else ''}, {counts[UNVERIFIABLE]} unverifiable. "
-        f"{len(units)} unit{'s' if len(units) != 1 else ''}, {builds} build{'s' if builds != 1 else ''} in {seconds:.1f} s "
+        f"{distinct} unit{'s' if distinct != 1 else ''}, {builds} build{'s' if builds != 1 else ''} in {seconds:.1f} s "
         f"({workers} worker{'s' if workers != 1 else ''})."
     )
     return "\n".join(lines) + "\n"
@@ -83,7 +84,10 @@ def _in_a_unit(report: FileReport, fix: AppliedFix) -> bool:
 
 def _unit_lines(report: FileReport, unit: UnitReport, written: bool) -> list[str]:
     left_out = {fix.key for fix in report.left_out}
-    lines = [f"{unit.ref.file}:{unit.ref.line} {unit.ref.name}: {unit.status}"]
+    header = f"{unit.ref.file}:{unit.ref.line} {unit.ref.name}: {unit.status}"
+    if unit.left_out and len(unit.left_out) < len(unit.fixes):
+        header += " (with every fix below; verified again without the refuted ones)"
+    lines = [header]
     lines.append(f"  before: {_clip(unit.before_detail, 400)}")
     lines.append(f"  after:  {_clip(unit.after_detail, 400)}")
     verdicts = [(fix, report.verdict(fix)) for fix in unit.fixes if report.verdict(fix) is not None]

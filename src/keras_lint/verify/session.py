@@ -68,6 +68,9 @@ class UnitReport:
     problem: str | None = None  # why it could not be built
     before_problem: str | None = None
     after_row: int | None = None  # the row the after-unit failed at, in the original's numbering
+    # The fixes of this unit that were left out after this build (the unit is then verified
+    # again without them, in another report).
+    left_out: list[AppliedFix] = field(default_factory=list)
 
     @property
     def after_summary(self) -> str:
@@ -151,7 +154,6 @@ class _FileState:
         self.tracked: TrackedOutcome | None = None
         self.units: list[UnitReport] = []
         self.verdicts: dict[tuple[str, int], Verdict] = {}
-        self.unit_programs: dict[tuple[str, int], str] = {}  # fix key -> after program it was judged on
         self.left_out_units: list[UnitReport] = []  # the units in which left-out fixes were judged
         self.internal_error: str | None = None
         self._before: UnitFinder | None | str = None
@@ -167,12 +169,21 @@ class _FileState:
 
 
 @dataclass
+class _PlannedUnit:
+    after: Unit
+    before: Unit | None
+    fixes: list[AppliedFix]
+    after_job: str | None = None
+    before_job: str | None = None
+
+
+@dataclass
 class _Plan:
     """What one round builds for one file."""
 
     state: _FileState
     finder: UnitFinder | None
-    units: list[tuple[Unit, Unit | None, list[AppliedFix]]]  # after unit, before unit, its fixes
+    units: list[_PlannedUnit]
     unassigned: list[AppliedFix]
     jobs: dict[str, Job]
 
@@ -276,14 +287,16 @@ class Verifier:
         planned = []
         jobs: dict[str, Job] = {}
         for unit, fixes in by_unit.values():
-            before = before_finder.unit(unit.key) if before_finder is not None else None
-            planned.append((unit, before, fixes))
+            entry = _PlannedUnit(unit, before_finder.unit(unit.key) if before_finder is not None else None, fixes)
+            planned.append(entry)
             if unit.problem is None:
                 job = self._job(state.source.filename, unit, "after", _expectations(fixes, tracked.text))
                 jobs[job.id] = job
-                if before is not None and before.problem is None:
-                    job = self._job(state.source.filename, before, "before", ())
+                entry.after_job = job.id
+                if entry.before is not None and entry.before.problem is None:
+                    job = self._job(state.source.filename, entry.before, "before", ())
                     jobs[job.id] = job
+                    entry.before_job = job.id
         return _Plan(state, finder, planned, unassigned, jobs)
 
     def _job(self, filename: str, unit: Unit, side: str, expect: tuple) -> Job:
@@ -314,23 +327,20 @@ class Verifier:
         tracked = state.tracked
         state.units = []
         for fix in plan.unassigned:
-            rows = sorted(fix.fixed_rows)
-            where = f"line {rows[0]}" if rows else "its line"
-            state.verdicts[fix.key] = (Verdict(
+            state.verdicts[fix.key] = Verdict(
                 UNVERIFIABLE,
-                f"the fix changes {where} of the fixed file, which no model-building unit runs "
-                "(training, evaluation, data loading, I/O, or code no model depends on); verify did not build anything for it",
-            ))
+                f"the fix changes code no model-building unit runs (line {fix.original_row}: training, evaluation, data loading, "
+                "I/O, or code no model depends on); verify built nothing for it",
+            )
         remaining = tracked.outcome.remaining.findings if tracked.outcome.remaining is not None else []
         to_original = RowMap(tracked.text, state.source.text)
         from_original = RowMap(state.source.text, tracked.text)
         unit_verdicts: dict[tuple[str, int], list[Verdict]] = {}
-        for unit, before_unit, fixes in plan.units:
+        for planned in plan.units:
+            unit, before_unit, fixes = planned.after, planned.before, planned.fixes
             ref = UnitRef(state.source.filename, before_unit.row if before_unit is not None else to_original.row(unit.row), unit.label)
-            after = self.result(self._job(state.source.filename, unit, "after", _expectations(fixes, tracked.text)).id) if unit.problem is None else None
-            before = None
-            if before_unit is not None and before_unit.problem is None:
-                before = self.result(self._job(state.source.filename, before_unit, "before", ()).id)
+            after = self.result(planned.after_job)
+            before = self.result(planned.before_job)
             verdicts = _judge_unit(unit, after, before, before_unit, fixes, remaining, plan.finder, from_original, to_original, ref, state.source.text)
             status = max((v.status for v in verdicts.values()), key=_SEVERITY.__getitem__, default=VERIFIED)
             after_row = (after.error or {}).get("row") if after is not None else None
@@ -340,7 +350,6 @@ class Verifier:
             ))
             for key, verdict in verdicts.items():
                 unit_verdicts.setdefault(key, []).append(verdict)
-                state.unit_programs[key] = unit.program
         for key, verdicts in unit_verdicts.items():
             state.verdicts[key] = max(verdicts, key=lambda v: _SEVERITY[v.status])
         leave_out = []
@@ -359,6 +368,7 @@ class Verifier:
         keys = {fix.key for fix in leave_out}
         for unit_report in state.units:
             if any(fix.key in keys for fix in unit_report.fixes) and unit_report not in state.left_out_units:
+                unit_report.left_out = [fix for fix in unit_report.fixes if fix.key in keys]
                 state.left_out_units.append(unit_report)
         return True
 
