@@ -26,9 +26,14 @@ def main(argv: list[str]) -> int:
         protocol.flush()
 
     memory = int(config.get("memory_bytes") or 0)
-    if memory > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    limited = False
+    try:
+        if memory > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            limited = True
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):  # some systems (macOS) refuse RLIMIT_AS: run without it
+        pass
     sys.dont_write_bytecode = True
     root = os.getcwd()
     # The user's code must not import the user's files: no working directory on the path.
@@ -43,7 +48,7 @@ def main(argv: list[str]) -> int:
     except BaseException as exc:  # TensorFlow missing, or out of memory while importing it
         send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
-    send({"ready": True, "pid": os.getpid(), "tensorflow": tf.__version__, "keras": keras.__version__})
+    send({"ready": True, "pid": os.getpid(), "tensorflow": tf.__version__, "keras": keras.__version__, "memory_limited": limited})
     for line in sys.stdin:
         if not line.strip():
             continue
