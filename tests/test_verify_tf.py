@@ -485,3 +485,24 @@ def test_fix_verify_json_adds_a_verification_object_to_each_fix(tmp_path, cli):
         assert verification["unit"] == {"file": str(target), "line": 4, "name": "model"}
     assert "metrics=[\"accuracy\"]" in target.read_text() and "input_shape=(12,)" in target.read_text()
     assert status == 0, err
+
+
+def test_verified_only_writes_only_the_verified_fixes(tmp_path, cli):
+    target = tmp_path / "model.py"
+    target.write_text(code("""
+        import keras
+        from keras.layers import Dense, Input
+
+        def good():
+            return keras.Sequential([Input((4)), Dense(2)])
+
+        def needs(width):
+            return Dense(width)(Input((6)))
+        """))
+    status, out, err = cli("fix", "--verified-only", str(target))
+    fixed = target.read_text()
+    assert "Input((4,))" in fixed and "Input((6))" in fixed, fixed
+    assert "KRS101 unverifiable (not written)" in out
+    assert "`needs()` needs argument `width`" in out
+    assert "Fixed 1 finding in 1 file; 1 remaining." in out
+    assert status == 1, err

@@ -39,7 +39,7 @@ class _Run:
     workers: int
 
 
-def _verify(args: argparse.Namespace) -> _Run:
+def _verify(args: argparse.Namespace, *, leave_out_unverified: bool) -> _Run:
     from keras_lint.engine import lint_bytes
     from keras_lint.source import PREFILTER_BYTES, SourceDecodeError, decode_source
 
@@ -67,7 +67,7 @@ def _verify(args: argparse.Namespace) -> _Run:
             settings, pool,
             unsafe=bool(getattr(args, "unsafe_fixes", False)),
             respect_noqa=not args.ignore_noqa,
-            verified_only=bool(getattr(args, "verified_only", False)) and bool(getattr(args, "verify", True)),
+            verified_only=leave_out_unverified,
             progress=progress,
             timeout=args.verify_timeout,
         )
@@ -88,7 +88,7 @@ def run_fix_with_verification(args: argparse.Namespace) -> int:
     from keras_lint.reporting import concise_line, findings_to_json, unified_diff
     from keras_lint.source import write_atomic
 
-    run = _verify(args)
+    run = _verify(args, leave_out_unverified=bool(getattr(args, "verified_only", False)))
     stdin_mode = any(item.path is None for item, _, _ in run.reports) or any(item.path is None for item, _ in run.skipped)
     report_stream = sys.stderr if stdin_mode or args.diff else sys.stdout
     errors: list[str] = []
@@ -141,8 +141,7 @@ def run_verify(args: argparse.Namespace) -> int:
     a fix is refuted (or, with --verified-only, not verified)."""
     from keras_lint.reporting import findings_to_json
 
-    args.verify = True
-    run = _verify(args)
+    run = _verify(args, leave_out_unverified=False)
     reports = [report for _, _, report in run.reports]
     errors = [f"{report.filename}: {report.error}" for report in reports if report.error]
     errors.extend(error for report in reports for error in report.internal_errors)

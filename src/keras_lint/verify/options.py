@@ -22,6 +22,14 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class _VerifiedOnly(argparse.Action):
+    """`--verified-only` implies `--verify`."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.verified_only = True
+        namespace.verify = True
+
+
 def add_verify_arguments(parser: argparse.ArgumentParser, *, flag: bool) -> None:
     """Add the verification options; `flag` adds `--verify` itself (for `fix`)."""
     group = parser.add_argument_group("verification (runs your model-building code in TensorFlow; see docs/verify.md)")
@@ -31,8 +39,8 @@ def add_verify_arguments(parser: argparse.ArgumentParser, *, flag: bool) -> None
             help="build the models each fix touches in TensorFlow before and after fixing; refuted fixes are not written",
         )
     group.add_argument(
-        "--verified-only", action="store_true",
-        help="write only fixes that verification confirmed (default: also those it could not check)" if flag
+        "--verified-only", action=_VerifiedOnly, nargs=0, default=False,
+        help="verify, and write only fixes that verification confirmed (default: also those it could not check)" if flag
         else "count fixes verification could not check as failures (exit 1)",
     )
     group.add_argument("--verify-timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
