@@ -28,6 +28,7 @@ from keras_lint.commands.common import (
     show_files,
     show_settings,
 )
+from keras_lint.verify.options import add_verify_arguments
 
 
 def add_parser(commands) -> None:
@@ -38,6 +39,7 @@ def add_parser(commands) -> None:
     fix.add_argument("--diff", action="store_true", help="print the changes as a diff and write nothing; exit 1 when a file would change")
     fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed, even if nothing remains")
     fix.add_argument("--show-fixes", action="store_true", help="list what was fixed")
+    add_verify_arguments(fix, flag=True)
     fix.set_defaults(run=run)
 
 
@@ -46,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         return show_settings(args)
     if args.show_files:
         return show_files(args)
+    if getattr(args, "verify", False):
+        from keras_lint.verify.cli import run_fix_with_verification
+
+        return run_fix_with_verification(args)
     return run_fix(args)
 
 
