@@ -100,6 +100,7 @@ def lint_text(
     ctx = Context(text, filename, module, semantic, settings)
     if rules is None:
         rules = enabled_rules(settings, filename)
+    ctx.active_codes = frozenset(rule.code for rule in rules)
     findings: list[Finding] = []
     for rule in rules:
         try:
