@@ -163,7 +163,7 @@ class OptimizerLrKeyword(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         target2 = ctx.settings.target_keras == "2"
-        for call, class_name, is_legacy in optimizer_calls(ctx):
+        for call, _class_name, is_legacy in optimizer_calls(ctx):
             arg = call.keyword("lr")
             if arg is None or (target2 and is_legacy):
                 continue
@@ -176,7 +176,7 @@ class OptimizerLrKeyword(Rule):
                 yield self.finding(ctx, arg, message, self.make_fix("Keep one learning rate", [], Applicability.DISPLAY_ONLY))
                 continue
             message = f"`{written}(lr={value})`: `lr` was renamed `learning_rate`; {keras3_says}, and {tf2_says}. Use `learning_rate={value}`"
-            fix = self.make_fix(f"Rename `lr=` to `learning_rate=`", [ctx.replace(arg.keyword, "learning_rate")])
+            fix = self.make_fix("Rename `lr=` to `learning_rate=`", [ctx.replace(arg.keyword, "learning_rate")])
             yield self.finding(ctx, arg, message, fix)
 
 

@@ -307,6 +307,22 @@ def _layer_facts(ctx: Context, call: cst.Call, scope: Scope) -> tuple[str | None
     return activation, units, False
 
 
+def _activation_value(ctx: Context, arg: cst.Arg | None, scope: Scope) -> str | None:
+    if arg is None:
+        return None
+    constant = ctx.constant(arg.value, scope)
+    if constant is not None:
+        if constant.value is None:
+            return "linear"
+        if isinstance(constant.value, str):
+            return constant.value.lower()
+        return None
+    name = ctx.keras_name(arg.value, scope)
+    if name is not None and name.module == "keras.activations":
+        return name.name
+    return None
+
+
 # -- generators ---------------------------------------------------------------------------------
 
 # Iterator factories of Keras 2's ImageDataGenerator and their default batch size.
