@@ -80,6 +80,11 @@ def _is_module_binding(ctx: Context, name: str, scope: Scope, module: str) -> bo
     return resolved is not None and resolved.path == module
 
 
+# Modules imported by their own name (`from keras import ops`); the others are written
+# `keras.<module>` after `import keras`.
+_SHORT_MODULES = frozenset({"ops"})
+
+
 def module_spelling(ctx: Context, scope: Scope, module: str, *, root: str = "keras") -> Spelling | None:
     """How to write the Keras module `module` (e.g. "keras.ops") at `scope`."""
     if module == "keras":
@@ -92,10 +97,16 @@ def module_spelling(ctx: Context, scope: Scope, module: str, *, root: str = "ker
     if prefix is not None:
         return Spelling(prefix)
     parent, last = module.rsplit(".", 1)
-    if _resolves_to(ctx, last, scope, module) is False or not _free_at_module_level(ctx, last):
-        prefix = _module_prefix(ctx, scope, module)
-        return Spelling(prefix) if prefix is not None else None
-    return Spelling(last, (import_edit(ctx, f"from {_rooted(parent, root)} import {last}"),))
+    if last in _SHORT_MODULES and _resolves_to(ctx, last, scope, module) is None and _free_at_module_level(ctx, last):
+        return Spelling(last, (import_edit(ctx, f"from {_rooted(parent, root)} import {last}"),))
+    prefix = _module_prefix(ctx, scope, module)
+    if prefix is not None:
+        return Spelling(prefix)
+    # `keras.random`, `keras.config`, ...: names too generic to import bare (`random`).
+    keras_module = module_spelling(ctx, scope, "keras")
+    if keras_module is None:
+        return None
+    return Spelling(f"{keras_module.text}{module[len('keras'):]}", keras_module.edits)
 
 
 def object_spelling(ctx: Context, scope: Scope, path: str, *, root: str = "keras") -> Spelling | None:
@@ -110,7 +121,25 @@ def object_spelling(ctx: Context, scope: Scope, path: str, *, root: str = "keras
         return Spelling(f"{prefix}.{name}")
     if bound is False or not _free_at_module_level(ctx, name):
         return None
+    extended = _extend_existing_import(ctx, _rooted(module, root), name)
+    if extended is not None:
+        return Spelling(name, (extended,))
     return Spelling(name, (import_edit(ctx, f"from {_rooted(module, root)} import {name}"),))
+
+
+def _extend_existing_import(ctx: Context, module: str, name: str) -> Edit | None:
+    """`from keras.optimizers import SGD` -> `..., Adadelta`: add the name to a module-level
+    import of the same module, when there is one."""
+    for statement, scope in ctx.semantic.imports:
+        if scope is not ctx.semantic.module_scope or not isinstance(statement, cst.ImportFrom) or statement.relative:
+            continue
+        if isinstance(statement.names, cst.ImportStar) or statement.module is None or dotted_name(statement.module) != module:
+            continue
+        last = statement.names[-1]
+        anchor = last.asname.name if last.asname is not None else last.name
+        end = ctx.span(anchor)[1]
+        return Edit(end, end, f", {name}")
+    return None
 
 
 def _rooted(module: str, root: str) -> str:

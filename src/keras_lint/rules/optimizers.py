@@ -405,6 +405,10 @@ class OptimizerEpsilonNone(Rule):
             import keras
             optimizer = keras.optimizers.Adam(epsilon=1e-7)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            optimizer = tf.keras.optimizers.Adam(epsilon=None)
+            """), settings={"target-keras": "2"}, note="tf.keras up to 2.10 read None as 1e-7"),
         Invalid(
             dedent("""
                 import keras
@@ -473,6 +477,10 @@ class LegacyOptimizerNamespace(Rule):
             import tensorflow as tf
             optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            optimizer = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)
+            """), settings={"target-keras": "2"}, runnable=False, note="tf.keras 2.11-2.15 have the legacy namespace"),
         Invalid(
             dedent("""
                 import tensorflow as tf
@@ -875,6 +883,12 @@ class KerasOneCustomOptimizer(Rule):
                 def update_step(self, gradient, variable, learning_rate):
                     variable.assign_sub(learning_rate * gradient)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            class MySGD(tf.keras.optimizers.Optimizer):
+                def get_updates(self, loss, params):
+                    return []
+            """), settings={"target-keras": "2"}, note="the Keras 2 signature, for target-keras 2"),
         Valid(dedent("""
             class Scheduler:
                 def get_updates(self, params, constraints, loss):

@@ -159,6 +159,21 @@ class ModelInputOutputKeywords(Rule):
         ),
         Invalid(
             dedent("""
+                import tensorflow as tf
+                x = tf.keras.Input((4,))
+                model = tf.keras.Model(input=x, output=tf.keras.layers.Dense(1)(x))
+                """),
+            fixed=dedent("""
+                import tensorflow as tf
+                x = tf.keras.Input((4,))
+                model = tf.keras.Model(inputs=x, outputs=tf.keras.layers.Dense(1)(x))
+                """),
+            settings={"target-keras": "2"},
+            keras=Raises("Unrecognized keyword arguments passed to Model"),
+            note="Keras 1 code is reported for tf.keras 2 too",
+        ),
+        Invalid(
+            dedent("""
                 import keras
                 x = keras.Input((4,))
                 model = keras.Model(input=x, inputs=x, outputs=keras.layers.Dense(1)(x))
@@ -272,6 +287,21 @@ class FitKeras1Keyword(Rule):
                 score = model.evaluate(np.zeros((2, 4)), np.zeros((2, 1)), verbose=0)
                 """),
             keras=Raises("Arguments not recognized: {'show_accuracy': True}"),
+        ),
+        Invalid(
+            dedent("""
+                import tensorflow as tf
+                model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+                def train(x, y):
+                    model.fit(x, y, nb_epoch=3)
+                """),
+            fixed=dedent("""
+                import tensorflow as tf
+                model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+                def train(x, y):
+                    model.fit(x, y, epochs=3)
+                """),
+            settings={"target-keras": "2"},
         ),
     )
 
@@ -537,6 +567,22 @@ class GeneratorMethods(Rule):
             def train(generator):
                 model.fit_generator(generator, steps_per_epoch=10, epochs=2, workers=2)
             """), settings={"target-keras": "2"}, note="tf.keras 2.15 still has fit_generator"),
+        Invalid(
+            dedent("""
+                import tensorflow as tf
+                model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+                def train(generator):
+                    model.fit_generator(generator, steps_per_epoch=10, nb_epoch=2, nb_worker=2)
+                """),
+            fixed=dedent("""
+                import tensorflow as tf
+                model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+                def train(generator):
+                    model.fit(generator, steps_per_epoch=10, epochs=2, workers=2)
+                """),
+            settings={"target-keras": "2"},
+            note="target-keras 2: Keras 1 names become Keras 2 names; workers= stays",
+        ),
         Invalid(
             dedent("""
                 import numpy as np
@@ -962,6 +1008,11 @@ class CompileMetricsString(Rule):
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer="adam", loss="binary_crossentropy", metrics="accuracy")
+            """), settings={"target-keras": "2"}, runnable=False, note="tf.keras 2 accepted a string"),
         Invalid(
             dedent("""
                 import keras
@@ -1035,6 +1086,11 @@ class CompileLegacyArgument(Rule):
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mse", sample_weight_mode="temporal")
+            """), settings={"target-keras": "2"}, runnable=False),
         Invalid(
             dedent("""
                 import keras
@@ -1189,6 +1245,12 @@ class ModelSavePath(Rule):
             model.save(path)
             """)),
         Valid(dedent("""
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+            def export():
+                model.save('dnn_model')
+            """), settings={"target-keras": "2"}, runnable=False, note="a SavedModel directory in tf.keras 2"),
+        Valid(dedent("""
             import keras
             class Store:
                 def save(self, path):
@@ -1339,6 +1401,12 @@ class SaveWeightsPath(Rule):
             model.save_weights(os.path.join(tempfile.mkdtemp(), "w.weights.h5"))
             """)),
         Valid(dedent("""
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+            def save():
+                model.save_weights('weights.h5')
+            """), settings={"target-keras": "2"}, runnable=False),
+        Valid(dedent("""
             import keras
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
             def restore():
@@ -1440,6 +1508,10 @@ class ModelCheckpointPath(Rule):
             checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="val_loss", save_best_only=True)
             weights = keras.callbacks.ModelCheckpoint("w.{epoch:02d}.weights.h5", save_weights_only=True)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            checkpoint = tf.keras.callbacks.ModelCheckpoint('best.hdf5', period=2)
+            """), settings={"target-keras": "2"}, runnable=False),
         Invalid(
             dedent("""
                 from keras.callbacks import ModelCheckpoint
@@ -1551,6 +1623,10 @@ class ReduceLROnPlateauEpsilon(Rule):
             import keras
             reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", min_delta=0.01)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            reduce_lr = tf.keras.callbacks.ReduceLROnPlateau(monitor="val_loss", epsilon=0.01)
+            """), settings={"target-keras": "2"}, note="tf.keras 2 honoured epsilon="),
         Invalid(
             dedent("""
                 from tensorflow.keras.callbacks import ReduceLROnPlateau
@@ -1621,6 +1697,10 @@ class CallbackRemovedArgument(Rule):
             import keras
             tensorboard = keras.callbacks.TensorBoard(log_dir="logs", histogram_freq=1)
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            tensorboard = tf.keras.callbacks.TensorBoard(log_dir="logs", write_grads=True)
+            """), settings={"target-keras": "2"}, runnable=False),
         Invalid(
             dedent("""
                 import keras
@@ -1808,6 +1888,12 @@ class RemovedModelMethod(Rule):
             metric = keras.metrics.Mean()
             metric.reset_state()
             """)),
+        Valid(dedent("""
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.LSTM(2, stateful=True)])
+            def new_sequence():
+                model.reset_states()
+            """), settings={"target-keras": "2"}, runnable=False),
         Invalid(
             dedent("""
                 import keras
