@@ -90,8 +90,9 @@ def plan_for(ctx: Context) -> Plan:
 
 
 def _backend_name(name: KerasName | None) -> str | None:
-    """The function name for keras.backend.<function> (any flavour), else None."""
-    if name is None or not name.path.startswith("keras.backend."):
+    """The function name for keras.backend.<function> (any flavour but Keras 3's own internal
+    `keras.src.backend`, which is a different module), else None."""
+    if name is None or name.flavour == "keras.src" or not name.path.startswith("keras.backend."):
         return None
     rest = name.path[len("keras.backend."):]
     return rest if "." not in rest else None
@@ -111,7 +112,7 @@ def backend_imports(ctx: Context) -> list[BackendImport]:
                 continue  # `import keras.backend` binds `keras`, which has other uses
             binding = next((b for b in scope.bindings.get(bound, ()) if b.node is statement and b.kind is BindingKind.IMPORT), None)
             name = keras_name(binding.path) if binding is not None else None
-            if name is None:
+            if name is None or name.flavour == "keras.src":
                 continue
             if name.path == "keras.backend":
                 result.append(BackendImport(binding, statement, alias, None))

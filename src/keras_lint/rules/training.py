@@ -1324,8 +1324,10 @@ class ModelSavePath(Rule):
                 yield finding
         for call, arg in loads:
             found = _string_constant(ctx, arg.value, call.scope)
-            if found is None or found[0] in saved_paths or found[0].endswith(_MODEL_EXTENSIONS) or "://" in found[0]:
+            if found is None or found[0] in saved_paths or "://" in found[0]:
                 continue
+            if "." in found[0].replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]:
+                continue  # a file; only an extension-less path is a SavedModel directory
             message = (f"`{ctx.source_of(call.node.func)}({_shown(ctx, arg.value)})`: Keras 3 loads only `.keras` and `.h5` files (ValueError: "
                        "File format not supported). For a TensorFlow SavedModel directory use `keras.layers.TFSMLayer(path, "
                        "call_endpoint='serving_default')`, or re-save the model as `.keras` with the Keras that wrote it")
