@@ -55,6 +55,17 @@ def test_the_hand_kept_entries_agree_with_keras3_json():
                 assert placeholder in old_names or placeholder in ("ops", "random", "config", "losses", "activations"), (name, placeholder)
 
 
+def test_backend_table_in_the_docs_is_current():
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "generate_backend_table.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 SETUP = """\
 import numpy as np
 import tensorflow as tf

@@ -221,3 +221,45 @@ def test_keras_source_gets_no_finding(subpackage):
     backend) and calls fit/save/compile everywhere: no finding from these families."""
     paths = sorted((_keras_source() / subpackage).rglob("*.py"))
     assert _findings_in(paths, our_rules()) == []
+
+
+# -- the backend import goes only with its last use --------------------------------------------------
+
+BACKEND_CODE = (
+    "import numpy as np\n"
+    "import keras.backend as K\n"
+    "y_true = np.array([[0.0, 1.0]], dtype='float32')\n"
+    "y_pred = np.array([[0.2, 0.8]], dtype='float32')\n"
+    "a = K.mean(y_pred)\n"
+    "b = K.categorical_crossentropy(y_pred, y_true)\n"
+)
+
+
+def _fixed(code: str, rules, unsafe: bool = True) -> str:
+    outcome = fix_text(code, "k.py", Settings(), unsafe=unsafe, rules=rules)
+    assert outcome.error is None
+    return outcome.text
+
+
+def test_backend_import_removed_when_every_use_is_rewritten():
+    fixed = _fixed(BACKEND_CODE, our_rules())
+    assert "import keras.backend as K" not in fixed and "K." not in fixed
+    assert "ops.mean(y_pred)" in fixed and "ops.categorical_crossentropy(target=y_true, output=y_pred)" in fixed
+
+
+def test_backend_import_kept_while_an_unsafe_use_remains():
+    fixed = _fixed(BACKEND_CODE, our_rules(), unsafe=False)
+    assert "import keras.backend as K" in fixed and "ops.mean(y_pred)" in fixed and "K.categorical_crossentropy(y_pred, y_true)" in fixed
+
+
+def test_backend_import_kept_when_the_rule_for_a_use_does_not_run():
+    from keras_lint.rules.backend import BackendFunctionMoved
+
+    fixed = _fixed(BACKEND_CODE, [BackendFunctionMoved()])
+    assert "import keras.backend as K" in fixed and "ops.mean(y_pred)" in fixed and "K.categorical_crossentropy(y_pred, y_true)" in fixed
+
+
+def test_backend_import_kept_when_a_use_is_silenced_by_noqa():
+    code = BACKEND_CODE.replace("b = K.categorical_crossentropy(y_pred, y_true)", "b = K.categorical_crossentropy(y_pred, y_true)  # noqa: KRS511")
+    fixed = _fixed(code, our_rules())
+    assert "import keras.backend as K" in fixed and "K.categorical_crossentropy(y_pred, y_true)" in fixed
