@@ -23,6 +23,7 @@ from keras_lint.knowledge import backend_map, keras3
 from keras_lint.knowledge.backend_map import BackendFunction
 from keras_lint.noqa import NoqaIndex
 from keras_lint.rewrite import remove_alias, remove_statement
+from keras_lint.rules._targets import keras3_applies
 from keras_lint.semantic.model import Binding, BindingKind, Scope
 from keras_lint.semantic.names import KerasName, keras_name
 
@@ -38,6 +39,9 @@ _MODULE_PLACEHOLDERS = {
     "losses": "keras.losses",
     "activations": "keras.activations",
 }
+# Keras 3's own internal backend, and TF's frozen Keras 2 copy (whose backend still has every
+# Keras 2 function): not the Keras 2 public backend these rules migrate.
+_OTHER_BACKENDS = frozenset({"keras.src", "tensorflow.python.keras"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float, cst.SimpleString, cst.List, cst.Tuple, cst.Dict)
 
@@ -92,7 +96,7 @@ def plan_for(ctx: Context) -> Plan:
 def _backend_name(name: KerasName | None) -> str | None:
     """The function name for keras.backend.<function> (any flavour but Keras 3's own internal
     `keras.src.backend`, which is a different module), else None."""
-    if name is None or name.flavour == "keras.src" or not name.path.startswith("keras.backend."):
+    if name is None or name.flavour in _OTHER_BACKENDS or not name.path.startswith("keras.backend."):
         return None
     rest = name.path[len("keras.backend."):]
     return rest if "." not in rest else None
@@ -112,7 +116,7 @@ def backend_imports(ctx: Context) -> list[BackendImport]:
                 continue  # `import keras.backend` binds `keras`, which has other uses
             binding = next((b for b in scope.bindings.get(bound, ()) if b.node is statement and b.kind is BindingKind.IMPORT), None)
             name = keras_name(binding.path) if binding is not None else None
-            if name is None or name.flavour == "keras.src":
+            if name is None or name.flavour in _OTHER_BACKENDS:
                 continue
             if name.path == "keras.backend":
                 result.append(BackendImport(binding, statement, alias, None))
@@ -159,8 +163,8 @@ def _build_plan(ctx: Context) -> Plan:
                 site = _gone_site(ctx, call, info, target2)
             elif function_name in backend_map.crossentropy_names() and len(call.positional) >= 2:
                 site = _order_site(ctx, call, info, target2)
-            elif target2:
-                continue  # tf.keras 2.x still has it
+            elif target2 or not keras3_applies(ctx):
+                continue  # tf.keras 2.x (and TF's frozen Keras 2 copy) still has it
             else:
                 site = _moved_site(ctx, call, info)
         if site is None:

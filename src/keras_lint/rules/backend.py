@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from keras_lint.context import Context
 from keras_lint.diagnostics import Applicability, Finding
 from keras_lint.rules._backend_plan import DIM_ORDERING, GONE, MOVED, ORDER, plan_for
+from keras_lint.rules._targets import keras3_applies
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
 
 
@@ -18,7 +19,7 @@ class _BackendRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if "backend" not in ctx.text:
             return
-        if self.min_target == "3" and ctx.settings.target_keras == "2":
+        if self.min_target == "3" and not keras3_applies(ctx):
             return
         plan = plan_for(ctx)
         for site in plan.sites:

@@ -14,6 +14,7 @@ from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.imports import file_root, object_spelling
 from keras_lint.knowledge import keras3, legacy
 from keras_lint.rewrite import reference_to
+from keras_lint.rules._targets import keras3_applies
 from keras_lint.rules.base import Invalid, Raises, Rule, Valid, Warns, dedent
 from keras_lint.semantic.model import Scope
 from keras_lint.semantic.names import KerasName
@@ -426,7 +427,7 @@ class OptimizerEpsilonNone(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         for call, _class_name, _is_legacy in optimizer_calls(ctx):
             arg = call.keyword("epsilon")
@@ -510,7 +511,7 @@ class LegacyOptimizerNamespace(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         classes = _table().get("legacy_classes", {})
         for call, class_name, is_legacy in optimizer_calls(ctx):

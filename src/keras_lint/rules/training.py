@@ -22,6 +22,7 @@ import libcst as cst
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge import legacy
+from keras_lint.rules._targets import keras3_applies
 from keras_lint.rules.base import Invalid, Raises, Rule, Silent, Valid, dedent
 from keras_lint.semantic.keras_models import generator_batch_size, is_keras_model, output_layer
 from keras_lint.semantic.model import BindingKind, Scope
@@ -367,8 +368,8 @@ class FitWorkerArguments(Rule):
     thread; pass them to your `PyDataset` to keep parallel loading. `reset_metrics=False` is
     removed safely (Keras 3 does not reset metrics between batches either); `True` is unsafe
     (call `model.reset_metrics()` yourself). Not reported with `target-keras = "2"`, where these
-    arguments exist. Reported on a receiver that is provably a Keras model, or in a file that
-    imports Keras when `use_multiprocessing`/`max_queue_size`/`reset_metrics` is passed.
+    arguments exist. Reported only on a receiver that is provably a Keras model: Keras' own
+    training loops and data adapters take the same keyword names.
     """
 
     code = "KRS403"
@@ -440,7 +441,7 @@ class FitWorkerArguments(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         worker_keywords = tuple(_training(ctx).get("worker_keywords", {}).get("names", ()))
         for call in ctx.method_calls("fit", "evaluate", "predict", "train_on_batch", "test_on_batch"):
@@ -449,8 +450,7 @@ class FitWorkerArguments(Rule):
             used = [arg for arg in call.node.args if arg.keyword is not None and arg.keyword.value in names]
             if not used:
                 continue
-            specific = any(a.keyword.value in ("use_multiprocessing", "max_queue_size", "reset_metrics") for a in used)
-            if not is_model_method(ctx, call, keras_specific=specific):
+            if not is_model_method(ctx, call):
                 continue
             if method in ("train_on_batch", "test_on_batch"):
                 arg = used[0]
@@ -659,7 +659,7 @@ class GeneratorMethods(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         table = dict(_training(ctx).get("generator_keywords", {}))
-        target2 = ctx.settings.target_keras == "2"
+        target2 = not keras3_applies(ctx)
         for call in ctx.method_calls(*_GENERATOR_METHODS):
             if not is_model_method(ctx, call, keras_specific=True):
                 continue
@@ -1030,7 +1030,7 @@ class CompileMetricsString(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         for call in ctx.method_calls("compile"):
             if not is_keras_compile(ctx, call):
@@ -1143,7 +1143,7 @@ class CompileLegacyArgument(Rule):
                            f"unexpected keyword argument 'lr'); pass it to the optimizer: `optimizer=keras.optimizers.<Name>(learning_rate={value})`")
                 yield self.finding(ctx, arg, message, self.make_fix("Pass learning_rate= to the optimizer", [], Applicability.DISPLAY_ONLY))
             arg = call.keyword("sample_weight_mode")
-            if arg is not None and not target2:
+            if arg is not None and not target2 and keras3_applies(ctx):
                 value = ctx.constants.value(arg.value, call.scope, default=...)
                 applicability = Applicability.SAFE if value is None else Applicability.UNSAFE
                 message = (f"`compile(sample_weight_mode={ctx.source_of(arg.value)})`: Keras 3 raises \"TypeError: Trainer.compile() got an "
@@ -1312,7 +1312,7 @@ class ModelSavePath(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         loads = _load_sites(ctx, (), ("keras.saving.load_model", "keras.models.load_model"))
         saved_paths: set[str] = set()
@@ -1439,7 +1439,7 @@ class SaveWeightsPath(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         loads = _load_sites(ctx, ("load_weights",), ())
         for call in ctx.method_calls("save_weights"):
@@ -1551,7 +1551,7 @@ class ModelCheckpointPath(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         loads = _load_sites(ctx, ("load_weights",), ("keras.saving.load_model", "keras.models.load_model"))
         for call in ctx.calls_to("keras.callbacks.ModelCheckpoint"):
@@ -1647,7 +1647,7 @@ class ReduceLROnPlateauEpsilon(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         for call in ctx.calls_to("keras.callbacks.ReduceLROnPlateau"):
             arg = call.keyword("epsilon")
@@ -1718,7 +1718,7 @@ class CallbackRemovedArgument(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.settings.target_keras == "2":
+        if not keras3_applies(ctx):
             return
         removed = tuple(legacy.data().get("callbacks", {}).get("tensorboard_removed", ()))
         for call in ctx.calls_to("keras.callbacks.TensorBoard"):
@@ -1918,7 +1918,6 @@ class RemovedModelMethod(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         table = legacy.data().get("model_methods", {})
-        target2 = ctx.settings.target_keras == "2"
         for call in ctx.keras_calls:
             if call.name.path == "keras.models.model_from_yaml":
                 note = table["to_yaml"]["note"]
@@ -1926,7 +1925,7 @@ class RemovedModelMethod(Rule):
         for call in ctx.method_calls(*table):
             method = _method(call)
             entry = table[method]
-            if target2 and entry["removed_in"].startswith("3"):
+            if entry["removed_in"].startswith("3") and not keras3_applies(ctx):
                 continue
             if not is_model_method(ctx, call):
                 continue
