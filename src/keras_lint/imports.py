@@ -147,14 +147,9 @@ def _rooted(module: str, root: str) -> str:
 
 
 def _free_at_module_level(ctx: Context, name: str) -> bool:
-    """A new module-level import of `name` would shadow nothing: no scope binds it."""
-    if ctx.semantic.star_import_path(name) is not None:
-        return False
-    for reads in (ctx.semantic.name_reads.get(name, ()),):
-        for _node, scope in reads:
-            if ctx.semantic.lookup(name, scope) is not None:
-                return False
-    return not _bound_anywhere(ctx, name)
+    """A new module-level import of `name` would shadow nothing: no scope binds it and no
+    star import may provide it."""
+    return ctx.memo(("free_name", name), lambda c: c.semantic.star_import_path(name) is None and not _bound_anywhere(c, name))
 
 
 def _bound_anywhere(ctx: Context, name: str) -> bool:
