@@ -147,9 +147,9 @@ def _rooted(module: str, root: str) -> str:
 
 
 def _free_at_module_level(ctx: Context, name: str) -> bool:
-    """A new module-level import of `name` would shadow nothing: no scope binds it and no
-    star import may provide it."""
-    return ctx.memo(("free_name", name), lambda c: c.semantic.star_import_path(name) is None and not _bound_anywhere(c, name))
+    """A new module-level import of `name` would shadow nothing: no scope binds it, and the
+    file reads no `name` that something else (a star import, a builtin) provides."""
+    return ctx.memo(("free_name", name), lambda c: name not in c.semantic.name_reads and not _bound_anywhere(c, name))
 
 
 def _bound_anywhere(ctx: Context, name: str) -> bool:
