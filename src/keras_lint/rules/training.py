@@ -31,7 +31,7 @@ from keras_lint.semantic.names import keras_name
 _KERAS1_FIT_KEYWORDS = frozenset({"nb_epoch", "show_accuracy"})
 
 
-def _training(ctx: Context) -> dict:
+def _training() -> dict:
     return legacy.data().get("training", {})
 
 
@@ -46,7 +46,8 @@ def is_model_method(ctx: Context, call: Call, *, keras_specific: bool = False) -
     receiver = _receiver(call)
     if receiver is None or call.name is not None:
         return False
-    if ctx.qualified_name(receiver, call.scope) is not None and keras_name(ctx.qualified_name(receiver, call.scope)) is None:
+    qualified = ctx.qualified_name(receiver, call.scope)
+    if qualified is not None and keras_name(qualified) is None:
         return False  # a module or object imported from elsewhere
     if is_keras_model(ctx, receiver, call.scope):
         return True
@@ -307,7 +308,7 @@ class FitKeras1Keyword(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        renames = dict(_training(ctx).get("renames", {}))
+        renames = dict(_training().get("renames", {}))
         for call in ctx.method_calls(*_TRAINING_METHODS):
             used = [arg for arg in call.node.args if arg.keyword is not None and arg.keyword.value in _KERAS1_FIT_KEYWORDS]
             if not used or not is_model_method(ctx, call, keras_specific=True):
@@ -443,7 +444,7 @@ class FitWorkerArguments(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if not keras3_applies(ctx):
             return
-        worker_keywords = tuple(_training(ctx).get("worker_keywords", {}).get("names", ()))
+        worker_keywords = tuple(_training().get("worker_keywords", {}).get("names", ()))
         for call in ctx.method_calls("fit", "evaluate", "predict", "train_on_batch", "test_on_batch"):
             method = _method(call)
             names = ("reset_metrics",) if method in ("train_on_batch", "test_on_batch") else worker_keywords
@@ -658,7 +659,7 @@ class GeneratorMethods(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        table = dict(_training(ctx).get("generator_keywords", {}))
+        table = dict(_training().get("generator_keywords", {}))
         target2 = not keras3_applies(ctx)
         for call in ctx.method_calls(*_GENERATOR_METHODS):
             if not is_model_method(ctx, call, keras_specific=True):
@@ -683,7 +684,7 @@ class GeneratorMethods(Rule):
         applicability = Applicability.SAFE
         notes: list[str] = []
         dropped: list[cst.Arg] = []
-        worker_keywords = set(_training(ctx).get("worker_keywords", {}).get("names", ()))
+        worker_keywords = set(_training().get("worker_keywords", {}).get("names", ()))
         for arg in call.node.args:
             if arg.keyword is None:
                 continue
