@@ -115,6 +115,7 @@ def lint_text(
         # some were asked for: run them all, report only the requested ones.
         present = {rule.code for rule in rules}
         rules += [rule for rule in enabled_rules(settings, filename) if rule.code not in present and not rule.judges_suppressions]
+    ctx.active_codes = frozenset(rule.code for rule in rules)
     findings: list[Finding] = []
     for rule in rules:
         try:
