@@ -71,6 +71,34 @@ def test_fixed_seed_models_build_with_the_seed_shapes(name, function, shape):
 
 
 @pytest.mark.tf
+def test_fixed_unet_builds_to_the_seed_shape():
+    """The seed's U-Net after `keras-lint fix`: merge -> concatenate, Model(inputs=, outputs=),
+    Adam(learning_rate=); built with its default input_size it outputs (None, 256, 256, 1)."""
+    import keras
+
+    keras.backend.clear_session()
+    model = load_fixed("unet.py").unet()
+    assert model.output_shape == (None, 256, 256, 1)
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(1e-4)
+    assert [layer.__class__.__name__ for layer in model.layers].count("Concatenate") == 4
+
+
+@pytest.mark.tf
+def test_fixed_losses_compile_model_trains_one_batch():
+    import keras
+    import numpy as np
+
+    keras.backend.clear_session()
+    module = load_fixed("losses_compile.py")
+    model = module.build_model()
+    history = model.fit(np.zeros((2, 32)), np.zeros((2, 1)), epochs=1, verbose=0)
+    assert "accuracy" in history.history
+    # The K.* losses now go through keras.ops; one sparse label against two class probabilities.
+    loss = np.asarray(module.backend_losses(np.array([1]), np.array([[0.3, 0.7]])))
+    assert np.all(np.isfinite(loss))
+
+
+@pytest.mark.tf
 def test_fixed_input_is_a_tuple():
     import keras
 
