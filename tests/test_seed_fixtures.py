@@ -93,9 +93,6 @@ def test_fixed_losses_compile_model_trains_one_batch():
     model = module.build_model()
     history = model.fit(np.zeros((2, 32)), np.zeros((2, 1)), epochs=1, verbose=0)
     assert "accuracy" in history.history
-    # The K.* losses now go through keras.ops; one sparse label against two class probabilities.
-    loss = np.asarray(module.backend_losses(np.array([1]), np.array([[0.3, 0.7]])))
-    assert np.all(np.isfinite(loss))
 
 
 @pytest.mark.tf
