@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import re
 
+from keras_lint.diagnostics import Applicability
 from keras_lint.rules.base import SEVERITIES, Invalid, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^KRS\d{3}$")
@@ -60,7 +61,7 @@ def problems_with(rule: type[Rule]) -> list[str]:
         problems.append("no valid example")
     if not any(isinstance(e, Invalid) for e in rule.examples):
         problems.append("no invalid example")
-    if rule.fix is not None and not any(isinstance(e, Invalid) and e.fixed is not None for e in rule.examples):
+    if rule.fix in (Applicability.SAFE, Applicability.UNSAFE) and not any(isinstance(e, Invalid) and e.fixed is not None for e in rule.examples):
         problems.append("a rule with a fix needs an invalid example with its fixed code")
     if rule.severity not in SEVERITIES:
         problems.append(f"severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")

@@ -404,7 +404,7 @@ class BackendFunctionRemoved(_BackendRule):
     code = GONE
     name = "backend-function-removed"
     summary = "A `K.*` function that no Keras 3 namespace has (`set_session`, `learning_phase`, `placeholder`, ...)"
-    fix = None
+    fix = Applicability.DISPLAY_ONLY  # explained, never rewritten
     examples = (
         Valid(dedent("""
             import keras

@@ -574,7 +574,7 @@ class RemovedKerasApi(Rule):
     name = "removed-keras-api"
     summary = "A Keras 1/2 module or name with no Keras 3 equivalent at its path (`ImageDataGenerator`, `keras.wrappers.scikit_learn`, ...)"
     family = "Import paths"
-    fix = None  # explained only
+    fix = Applicability.DISPLAY_ONLY  # explained, never rewritten
     examples = (
         Valid(dedent("""
             from tensorflow.keras.preprocessing.image import ImageDataGenerator
