@@ -263,3 +263,19 @@ def test_backend_import_kept_when_a_use_is_silenced_by_noqa():
     code = BACKEND_CODE.replace("b = K.categorical_crossentropy(y_pred, y_true)", "b = K.categorical_crossentropy(y_pred, y_true)  # noqa: KRS511")
     fixed = _fixed(code, our_rules())
     assert "import keras.backend as K" in fixed and "K.categorical_crossentropy(y_pred, y_true)" in fixed
+
+
+def test_backend_import_stays_until_a_use_whose_new_import_waits_is_rewritten():
+    """`K.random_normal` needs `import keras`, `K.shape` needs `from keras import ops`: both
+    inserted at one place, so the fixer applies them in two passes, and the import of `K` must
+    wait for the second (it once went in the first, leaving `K.random_normal` unbound)."""
+    code = (
+        "from keras.layers import Input\n"
+        "from keras import backend as K\n"
+        "from keras.datasets import mnist\n"
+        "def sampling(z):\n"
+        "    return K.exp(z) + K.random_normal(shape=(K.shape(z)[0], 2))\n"
+    )
+    fixed = _fixed(code, our_rules())
+    assert "K." not in fixed and "backend as K" not in fixed, fixed
+    assert "random.normal(shape=(ops.shape(z)[0], 2))" in fixed, fixed
