@@ -66,6 +66,7 @@ AGREES_WITH_REFERENCE = {
         "SpatialDropout1D(0.2)",
         "LSTM(128, dropout=0.2, recurrent_dropout=0.2",
         "X_train = pad_sequences(X_train, maxlen=maxlen)",
+        "model.add(Input(shape=(maxlen,)))",
     ],
     "gan_merge.py": [
         "Dense(latent_size, kernel_initializer='glorot_normal')",
@@ -78,7 +79,6 @@ AGREES_WITH_REFERENCE = {
         "from keras.utils import to_categorical",
     ],
     "image_pipeline.py": ["PReLU(alpha_initializer='zero')"],
-    "lstm_text_classifier.py": ["model.add(Input(shape=(maxlen,)))"],
     "tabular_tfkeras2.py": ["norm = layers.Normalization(axis=-1)", "InputLayer(shape=(n_features,))",
                             "normalizer = layers.Normalization(axis=-1)"],
     "text_cnn_keras1.py": [

@@ -26,7 +26,6 @@ import importlib
 import importlib.util
 import itertools
 import math
-import re
 import warnings
 from pathlib import Path
 
