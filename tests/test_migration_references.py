@@ -1,7 +1,9 @@
 """The migration fixture corpus, checked against real TensorFlow 2.21 / Keras 3.15.
 
-fixtures/migration/*.py are legacy Keras 1/2 programs; fixtures/migration/keras3/*.py are their
-hand-migrated Keras 3 references. This file checks that:
+fixtures/migration/*.py are legacy Keras 1/2 programs that keras-lint migrates by itself,
+fixtures/migration/manual/*.py legacy programs with constructs that need a human, and
+fixtures/migration/keras3/ (and keras3/manual/) their hand-migrated Keras 3 references. This file
+checks that:
 
 * every reference imports without training, and every model-building function builds with its
   default arguments, compiles (as the original did) and trains one batch to a finite loss;
@@ -24,7 +26,6 @@ import importlib
 import importlib.util
 import itertools
 import math
-import re
 import warnings
 from pathlib import Path
 
@@ -48,7 +49,12 @@ BUILDERS = {
     "image_pipeline": ["build_model"],
     "text_cnn_keras1": ["build_cnn", "build_rnn", "build_char_rnn"],
     "video_conv3d_keras1": ["build_c3d", "build_next_frame_model", "build_frame_classifier"],
-    "tabular_tfkeras2": ["build_and_compile_model", "create_model", "build_classifier"],
+    "tabular_tfkeras2": ["build_and_compile_model", "build_classifier"],
+    "manual/highway_maxout": ["build_model"],
+    "manual/keras1_initializations": ["build_model"],
+    "manual/sequential_merge": ["build_model", "build_difference_model"],
+    "manual/sklearn_wrapper": ["create_model"],
+    "manual/vae_closure_loss": ["build_vae"],
 }
 # Builders that exist only in a reference (the legacy code had no counterpart function).
 REFERENCE_ONLY_BUILDERS = {"image_pipeline": ["build_augmentation"]}
@@ -85,7 +91,7 @@ MOVED_MODULES = {
 @functools.lru_cache(maxsize=None)
 def load_reference(name):
     """Import fixtures/migration/keras3/<name>.py as a module (this must not start training)."""
-    spec = importlib.util.spec_from_file_location(f"keras3_reference_{name}", REFERENCES / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"keras3_reference_{name.replace('/', '_')}", REFERENCES / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -98,7 +104,7 @@ def load_legacy(name, source=None):
     top-level statement that raised under Keras 3. `source` replaces the file's text."""
     path = FIXTURES / f"{name}.py"
     source = path.read_text() if source is None else source
-    namespace = {"__name__": f"legacy_{name}", "__file__": str(path)}
+    namespace = {"__name__": f"legacy_{name.replace('/', '_')}", "__file__": str(path)}
     failures = []
     for stmt in ast.parse(source).body:
         code = compile(ast.Module([stmt], type_ignores=[]), str(path), "exec")
@@ -280,26 +286,35 @@ KERAS1_HARD_SIGMOID = np.clip(0.2 * np.array([-3.0, -1.0, 0.0, 1.0, 2.0, 3.0]) +
 # corpus layout
 
 
-LEGACY_FILES = sorted(FIXTURES.glob("*.py"))
+LEGACY_FILES = sorted(FIXTURES.glob("*.py")) + sorted((FIXTURES / "manual").glob("*.py"))
+REFERENCE_FILES = sorted(REFERENCES.glob("*.py")) + sorted((REFERENCES / "manual").glob("*.py"))
+
+
+def key_of(path):
+    """`gan_merge` for fixtures/migration/gan_merge.py and keras3/gan_merge.py; `manual/x` for
+    the manual/ programs and their references."""
+    root = REFERENCES if REFERENCES in path.parents else FIXTURES
+    return path.relative_to(root).with_suffix("").as_posix()
 
 
 @pytest.mark.tf
 def test_corpus_is_complete():
-    legacy = {p.stem for p in LEGACY_FILES}
-    references = {p.stem for p in REFERENCES.glob("*.py")}
+    legacy = {key_of(p) for p in LEGACY_FILES}
+    references = {key_of(p) for p in REFERENCE_FILES}
     assert legacy == references == set(BUILDERS)
 
 
 @pytest.mark.tf
-@pytest.mark.parametrize("path", LEGACY_FILES + sorted(REFERENCES.glob("*.py")),
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", LEGACY_FILES + REFERENCE_FILES,
+                         ids=lambda p: p.relative_to(FIXTURES.parent).as_posix())
 def test_fixture_parses_and_is_structured(path):
     source = path.read_text()
     tree = ast.parse(source)
     # a leading comment block; for legacy files it lists the APIs with catalog sections
     header = leading_comment(source)
     assert len(header.splitlines()) >= 5
-    if path.parent == FIXTURES:
+    is_reference = REFERENCES in path.parents
+    if not is_reference:
         assert header.count("§") >= 5
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     assert "main" in functions
@@ -313,8 +328,8 @@ def test_fixture_parses_and_is_structured(path):
             assert getattr(call.func, "attr", None) not in {
                 "fit", "fit_generator", "train_on_batch", "load_data", "save", "save_weights"}
     # every builder has defaults for all its parameters
-    names = BUILDERS[path.stem] + (REFERENCE_ONLY_BUILDERS.get(path.stem, [])
-                                   if path.parent == REFERENCES else [])
+    names = BUILDERS[key_of(path)] + (REFERENCE_ONLY_BUILDERS.get(key_of(path), [])
+                                      if is_reference else [])
     for name in names:
         args = functions[name].args
         assert len(args.defaults) == len(args.args), f"{name} has parameters without defaults"
@@ -498,7 +513,7 @@ def test_unet_legacy_fails_and_reference_is_exactly_three_rewrites():
 
 @pytest.mark.tf
 def test_vae_reference_adds_the_kl_term():
-    vae, encoder, generator = load_reference("vae_backend_loss").build_vae()
+    vae, encoder, generator = load_reference("manual/vae_closure_loss").build_vae()
     assert vae.output_shape == (None, 784)
     assert encoder.output_shape == (None, 2) and generator.input_shape == (None, 2)
     x = np.random.default_rng(1).random((4, 784)).astype("float32")
@@ -513,14 +528,14 @@ def test_vae_reference_adds_the_kl_term():
 
 @pytest.mark.tf
 def test_vae_legacy_builds_once_model_is_fixed_then_fails_at_fit():
-    ns, failures = load_legacy("vae_backend_loss")
+    ns, failures = load_legacy("manual/vae_closure_loss")
     assert failed_imports(failures) == {"from keras import objectives": "ImportError"}
     with pytest.raises(ValueError, match=r"Unrecognized keyword arguments passed to Model: "
                                          r"\{'input': "):
         ns["build_vae"]()
-    source = (FIXTURES / "vae_backend_loss.py").read_text().replace(
+    source = (FIXTURES / "manual" / "vae_closure_loss.py").read_text().replace(
         "Model(input=", "Model(inputs=").replace(", output=", ", outputs=")
-    ns, _ = load_legacy("vae_backend_loss", source)
+    ns, _ = load_legacy("manual/vae_closure_loss", source)
     # Lambda(output_shape=...) does not run `sampling` while the graph is built, so the
     # missing keras.backend functions only surface at the first fit.
     vae = ns["build_vae"]()[0]
@@ -539,9 +554,41 @@ def test_vae_legacy_builds_once_model_is_fixed_then_fails_at_fit():
 
 @pytest.mark.tf
 def test_vae_reference_trains_in_graph_mode():
-    vae = load_reference("vae_backend_loss").build_vae()[0]
+    vae = load_reference("manual/vae_closure_loss").build_vae()[0]
     history = fit_one_batch(vae, eager=False)
     assert "reconstruction_error" in history.history
+    fit_one_batch(load_reference("vae_backend_loss").build_vae()[0], eager=False)
+
+
+@pytest.mark.tf
+def test_vae_2018_reference_adds_the_kl_term_and_sums_the_crossentropy():
+    reference = load_reference("vae_backend_loss")
+    vae, encoder, decoder = reference.build_vae()
+    assert vae.output_shape == (None, 784) and encoder.output_shape == (None, 2)
+    assert decoder.input_shape == (None, 2) and decoder.output_shape == (None, 784)
+    x = np.random.default_rng(7).random((4, 784)).astype("float32")
+    vae(x)
+    assert len(vae.losses) == 1  # KLDivergenceLayer's add_loss
+    # nll: the per-sample sum of the pixel crossentropies (not their mean)
+    y = np.full((1, 784), 0.25, "float32")
+    expected = 784 * np.log(2.0)  # each pixel: -(0.25 log 0.5 + 0.75 log 0.5)
+    assert float(ops.convert_to_numpy(reference.nll(y, np.full((1, 784), 0.5, "float32")))[0]) == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.tf
+def test_vae_2018_legacy_fails_on_the_backend_and_on_add_loss_inputs():
+    ns, failures = load_legacy("vae_backend_loss")
+    assert failed_imports(failures) == {"from keras.engine.topology import Layer": "ModuleNotFoundError"}
+    # the layer runs K.sum while the functional graph is built
+    with pytest.raises(AttributeError, match="module 'keras.backend' has no attribute 'sum'"):
+        ns["build_vae"]()
+    # with the tf.keras.backend shim, Keras 3's add_loss rejects Keras 2's inputs=
+    ns["K"] = tf.keras.backend
+    with pytest.raises(TypeError, match="unexpected keyword argument 'inputs'"):
+        ns["build_vae"]()
+    tiny = keras.Input((4,))
+    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments passed to Model: \{'input': "):
+        eval_call(call_in((FIXTURES / "vae_backend_loss.py").read_text(), "build_vae", "Model"), ns, x=tiny, x_pred=tiny * 2)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -713,10 +760,11 @@ def test_image_pipeline_legacy_fails():
 @pytest.mark.tf
 def test_text_cnn_reference_layers_follow_keras1_formulas():
     reference = load_reference("text_cnn_keras1")
+    manual = load_reference("manual/highway_maxout")
     rng = np.random.default_rng(6)
     x = rng.normal(size=(3, 5)).astype("float32")
 
-    highway = reference.Highway(activation="relu")
+    highway = manual.Highway(activation="relu")
     out = ops.convert_to_numpy(highway(x))
     W, W_carry, b, b_carry = (ops.convert_to_numpy(v) for v in
                               (highway.W, highway.W_carry, highway.b, highway.b_carry))
@@ -724,7 +772,7 @@ def test_text_cnn_reference_layers_follow_keras1_formulas():
     t = 1 / (1 + np.exp(-(x @ W_carry + b_carry)))
     np.testing.assert_allclose(out, np.maximum(x @ W + b, 0) * t + (1 - t) * x, rtol=1e-5, atol=1e-6)
 
-    maxout = reference.MaxoutDense(7, nb_feature=4)
+    maxout = manual.MaxoutDense(7, nb_feature=4)
     out = ops.convert_to_numpy(maxout(x))
     W, b = ops.convert_to_numpy(maxout.W), ops.convert_to_numpy(maxout.b)
     assert W.shape == (4, 5, 7)
@@ -839,7 +887,7 @@ def test_video_legacy_fails():
     ns, failures = load_legacy("video_conv3d_keras1")
     statements = failed_imports(failures)
     assert statements.pop("K.set_image_dim_ordering('tf')") == "AttributeError"
-    assert len(statements) == 10
+    assert len(statements) == 9
     assert "module 'keras.backend' has no attribute 'set_image_dim_ordering'" in str(failures[-1][1])
     with pytest.raises(ValueError, match=r"passed to Conv3D: \{'border_mode': 'same'\}"):
         ns["build_c3d"]()
@@ -873,9 +921,10 @@ def test_video_legacy_fails():
 @pytest.mark.tf
 def test_tabular_reference_sklearn_builder_and_pydataset():
     reference = load_reference("tabular_tfkeras2")
-    assert reference.create_model().output_shape == (None, 1)
+    wrapper = load_reference("manual/sklearn_wrapper")
+    assert wrapper.create_model().output_shape == (None, 1)
     y = np.eye(2, dtype="float32")[[0, 1]]  # what SKLearnClassifier passes for a 0/1 target
-    model = reference.create_model(X=np.zeros((2, 8)), y=y)
+    model = wrapper.create_model(X=np.zeros((2, 8)), y=y)
     assert model.output_shape == (None, 2)
     fit_one_batch(model)
     data = reference.CSVSequence(np.zeros((5, 8)), np.zeros(5), batch_size=2, workers=4,
@@ -890,13 +939,16 @@ def test_tabular_legacy_fails_step_by_step():
     ns, failures = load_legacy("tabular_tfkeras2")
     assert failed_imports(failures) == {
         "from tensorflow.keras.layers.experimental import preprocessing": "ModuleNotFoundError",
-        "from tensorflow.keras.wrappers.scikit_learn import KerasClassifier": "ModuleNotFoundError",
     }
     for builder in ("build_and_compile_model", "build_classifier"):
         with pytest.raises(ImportError, match="`keras.optimizers.legacy` is not supported in Keras 3"):
             ns[builder]()
+    wrapper_ns, wrapper_failures = load_legacy("manual/sklearn_wrapper")
+    assert failed_imports(wrapper_failures) == {
+        "from tensorflow.keras.wrappers.scikit_learn import KerasClassifier": "ModuleNotFoundError",
+    }
     with pytest.warns(UserWarning, match="Do not pass an `input_shape`/`input_dim`"):
-        assert ns["create_model"]().output_shape == (None, 1)  # builds: only warnings
+        assert wrapper_ns["create_model"]().output_shape == (None, 1)  # builds: only warnings
 
     # fix the optimizer namespace: compile(metrics='accuracy') is next
     build = rewrite_function("tabular_tfkeras2", "build_classifier", DropLegacyOptimizerNamespace(),
@@ -922,8 +974,9 @@ def test_tabular_legacy_fails_step_by_step():
 
 @pytest.mark.tf
 def test_reference_headers_name_their_legacy_file():
-    for path in REFERENCES.glob("*.py"):
+    for path in REFERENCE_FILES:
         first = path.read_text().splitlines()[0]
-        assert re.match(rf"# Keras 3 reference for \.\./{re.escape(path.name)} ", first), first
+        legacy = "../" * (len(key_of(path).split("/"))) + key_of(path) + ".py"
+        assert first.startswith(f"# Keras 3 reference for {legacy} "), first
     for path in LEGACY_FILES:
-        assert f"keras3/{path.name}" in leading_comment(path.read_text())
+        assert f"keras3/{key_of(path)}.py" in leading_comment(path.read_text())

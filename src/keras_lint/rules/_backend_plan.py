@@ -196,11 +196,23 @@ def _plan_removals(ctx: Context, plan: Plan, imports: list[BackendImport]) -> No
         if any(id(read) not in covering for read in reads):
             continue
         sites = list(covering.values())
-        spans = sorted((edit.start, edit.end) for site in sites for edit in site.edits)
-        if any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])):
-            continue  # two rewrites overlap: one waits for the next pass, so must the import
+        if _conflict(sites):
+            continue  # two fixes overlap: one waits for the next pass, so must the import
         weakest = max((site.applicability for site in sites), key=lambda a: a.rank)
         plan.removals[id(item.binding)] = (_removal_edit(ctx, item), weakest)
+
+
+def _conflict(sites: list[Site]) -> bool:
+    """Whether the fixer could not apply all these fixes in one pass: two of their edits
+    overlap as the fixer judges it (touching insertions too, such as two different imports
+    added at one place), unless they are identical (a shared import is applied once)."""
+    chosen: set[Edit] = set()
+    for site in sites:
+        own = [edit for edit in (*site.edits, *site.import_edits) if edit not in chosen]
+        if any(edit.overlaps(other) for edit in own for other in chosen):
+            return True
+        chosen.update(own)
+    return False
 
 
 def _removal_edit(ctx: Context, item: BackendImport) -> Edit:

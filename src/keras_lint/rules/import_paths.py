@@ -538,16 +538,20 @@ class FrozenTensorflowKeras(Rule):
 class RemovedKerasApi(Rule):
     """## What it does
     Finds imports and uses of Keras 1/2 modules and names that have no Keras 3 equivalent at
-    any path, and explains what to use instead: `ImageDataGenerator` and its iterators and
-    `keras.preprocessing.text` (`Tokenizer`, ...) under plain `keras`,
-    `keras.wrappers.scikit_learn` (`KerasClassifier`, `KerasRegressor`),
+    their path, and explains what to use instead: `ImageDataGenerator` and its iterators,
+    `keras.preprocessing.text` (`Tokenizer`, ...) and `TimeseriesGenerator` under plain
+    `keras`, `keras.wrappers.scikit_learn` (`KerasClassifier`, `KerasRegressor`),
     `keras.utils.multi_gpu_model`, `keras.initializations`, the session functions of
-    `keras.backend.tensorflow_backend`.
+    `keras.backend.tensorflow_backend`. The names that TensorFlow's tf.keras still provides
+    (`ImageDataGenerator`, `Tokenizer`, `TimeseriesGenerator`, ...) are re-imported from
+    `tensorflow.keras.preprocessing.*`: `from keras.preprocessing.image import
+    ImageDataGenerator` → `from tensorflow.keras.preprocessing.image import ImageDataGenerator`.
 
     ## Why is this bad?
     The import fails (`ImportError: cannot import name 'ImageDataGenerator' from
     'keras.preprocessing.image'`, `ModuleNotFoundError: No module named
-    'keras.preprocessing.text'`), and no rename fixes it: the replacement works differently.
+    'keras.preprocessing.text'`), and no rename within Keras 3 fixes it: the replacement works
+    differently.
 
     ## Example
     ```python
@@ -557,24 +561,32 @@ class RemovedKerasApi(Rule):
 
     ## Use instead
     ```python
-    from keras.utils import image_dataset_from_directory  # + keras.layers.Random* augmentation
+    from tensorflow.keras.preprocessing.image import ImageDataGenerator  # deprecated, TensorFlow only
+    from keras.utils import image_dataset_from_directory  # the Keras 3 way, + keras.layers.Random* augmentation
     from keras.wrappers import SKLearnClassifier  # model=..., fit_kwargs=...
     ```
 
     ## Fix safety
-    No automatic fix: each replacement has another API (`SKLearnClassifier` takes the model
-    builder as `model=` and one-hot encodes its targets; `TextVectorization` numbers words
-    differently from `Tokenizer`; Keras 1's `initializations.normal(shape, scale=...)` made a
-    variable, `keras.initializers.RandomNormal(stddev=...)` is an object). `ImageDataGenerator`
-    and `keras.preprocessing.text` imported through `tensorflow.keras` still work in TF 2.16+
-    (deprecated) and are not reported; with `target-keras = "2"` nothing Keras 2 had is.
+    The `tensorflow.keras.preprocessing` import is unsafe: it is the same Keras 2 class (in
+    TF 2.21, `keras.src.legacy.preprocessing`), and its iterators are `PyDataset`s that Keras 3's
+    `fit`/`evaluate`/`predict` accept, but it is deprecated, it needs TensorFlow installed
+    (tf.keras is TensorFlow's entry point to Keras 3, meant for the TensorFlow backend), and,
+    as in Keras 2, its shear/zoom/rotation transforms need scipy and `flow_from_directory`
+    needs Pillow. The message still says how to move to `image_dataset_from_directory` and the
+    preprocessing layers. A use through an attribute chain (`keras.preprocessing.image.
+    ImageDataGenerator(...)`) is explained only. Everything else has no automatic fix: each
+    replacement has another API (`SKLearnClassifier` takes the model builder as `model=` and
+    one-hot encodes its targets; `TextVectorization` numbers words differently from
+    `Tokenizer`; Keras 1's `initializations.normal(shape, scale=...)` made a variable,
+    `keras.initializers.RandomNormal(stddev=...)` is an object). Names imported through
+    `tensorflow.keras` are not reported; with `target-keras = "2"` nothing Keras 2 had is.
     """
 
     code = "KRS303"
     name = "removed-keras-api"
     summary = "A Keras 1/2 module or name with no Keras 3 equivalent at its path (`ImageDataGenerator`, `keras.wrappers.scikit_learn`, ...)"
     family = "Import paths"
-    fix = Applicability.DISPLAY_ONLY  # explained, never rewritten
+    fix = Applicability.UNSAFE
     examples = (
         Valid(dedent("""
             from tensorflow.keras.preprocessing.image import ImageDataGenerator
@@ -585,20 +597,59 @@ class RemovedKerasApi(Rule):
             """), settings={"target-keras": "2"}, runnable=False),
         Invalid(
             dedent("""
+                import numpy as np
+                import keras
                 from keras.preprocessing.image import ImageDataGenerator
-                datagen = ImageDataGenerator(rescale=1. / 255)
+                datagen = ImageDataGenerator(rescale=1. / 255, horizontal_flip=True)
+                model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid")])
+                model.compile(optimizer="adam", loss="binary_crossentropy")
+                history = model.fit(datagen.flow(np.zeros((4, 8, 8, 3)), np.zeros(4), batch_size=2), epochs=1, verbose=0)
+                """),
+            fixed=dedent("""
+                import numpy as np
+                import keras
+                from tensorflow.keras.preprocessing.image import ImageDataGenerator
+                datagen = ImageDataGenerator(rescale=1. / 255, horizontal_flip=True)
+                model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid")])
+                model.compile(optimizer="adam", loss="binary_crossentropy")
+                history = model.fit(datagen.flow(np.zeros((4, 8, 8, 3)), np.zeros(4), batch_size=2), epochs=1, verbose=0)
                 """),
             message="image_dataset_from_directory",
+            applicability=Applicability.UNSAFE,
             keras=Raises("cannot import name 'ImageDataGenerator'"),
+            fixed_check="len(history.history['loss']) == 1",
         ),
         Invalid(
             dedent("""
+                import numpy as np
+                from keras.preprocessing.sequence import pad_sequences, TimeseriesGenerator
                 from keras.preprocessing.text import Tokenizer
+                tokenizer = Tokenizer(num_words=10)
+                tokenizer.fit_on_texts(["the cat sat", "the dog"])
+                windows = TimeseriesGenerator(np.arange(10.0), np.arange(10.0), length=3, batch_size=2)
+                """),
+            fixed=dedent("""
+                import numpy as np
+                from keras.preprocessing.sequence import pad_sequences
+                from tensorflow.keras.preprocessing.sequence import TimeseriesGenerator
+                from tensorflow.keras.preprocessing.text import Tokenizer
+                tokenizer = Tokenizer(num_words=10)
+                tokenizer.fit_on_texts(["the cat sat", "the dog"])
+                windows = TimeseriesGenerator(np.arange(10.0), np.arange(10.0), length=3, batch_size=2)
+                """),
+            count=2,
+            applicability=Applicability.UNSAFE,
+            keras=Raises("cannot import name 'TimeseriesGenerator'"),
+            fixed_check="tokenizer.word_index['the'] == 1 and len(windows) == 4",
+        ),
+        Invalid(
+            dedent("""
                 from keras.wrappers.scikit_learn import KerasClassifier
                 from keras import initializations
                 """),
-            count=3,
-            keras=Raises("No module named 'keras.preprocessing.text'"),
+            count=2,
+            applicability=Applicability.DISPLAY_ONLY,
+            keras=Raises("No module named 'keras.wrappers.scikit_learn'"),
         ),
     )
 
@@ -642,8 +693,14 @@ class RemovedKerasApi(Rule):
             how = f"`ImportError: cannot import name '{name}' from '{where.written(module)}'`" if from_import else "AttributeError"
             if module == "keras.preprocessing.text":
                 how = "`ModuleNotFoundError: No module named 'keras.preprocessing.text'`"
-            message = f"`{where.written(canonical)}` is not in Keras 3 ({how}): {shim.why}"
-            return self.finding(ctx, node, message, self.make_fix(shim.why, [], Applicability.DISPLAY_ONLY))
+            shim_module = "tensorflow.keras" + module[len("keras"):]
+            edits = _shim_import_edits(ctx, node, shim_module) if from_import else None
+            if edits is None:
+                message = f"`{where.written(canonical)}` is not in Keras 3 ({how}): {shim.why}; {_SHIM_NOTE.format(module=shim_module)}"
+                return self.finding(ctx, node, message, self.make_fix(shim.why, [], Applicability.DISPLAY_ONLY))
+            message = (f"`{where.written(canonical)}` is not in Keras 3 ({how}). {_SHIM_NOTE.format(module=shim_module)[0].upper()}"
+                       f"{_SHIM_NOTE.format(module=shim_module)[1:]}: import it from there. The Keras 3 way: {shim.why}")
+            return self.finding(ctx, node, message, self.make_fix(f"Import from `{shim_module}` (deprecated, TensorFlow only)", edits, Applicability.UNSAFE))
         # Modules whose API changed with their path.
         found = legacy_module_of(canonical)
         if found is not None and found[0].calls_changed:
@@ -663,6 +720,34 @@ class RemovedKerasApi(Rule):
                        "with TF 1 (configure devices with tf.config, e.g. tf.config.experimental.set_memory_growth)")
             return self.finding(ctx, node, message, self.make_fix("Remove the session code", [], Applicability.DISPLAY_ONLY))
         return None
+
+
+_SHIM_NOTE = ("TensorFlow 2.16+ still provides it, deprecated, as `{module}` (tf.keras, TensorFlow's Keras 3 entry point: it needs "
+              "TensorFlow installed and is meant for the TensorFlow backend)")
+
+
+def _shim_import_edits(ctx: Context, alias: cst.CSTNode, shim_module: str) -> list[Edit] | None:
+    """Edits importing every name of `alias`'s `from keras.preprocessing.X import ...` statement
+    that only the tf.keras shim has from `tensorflow.keras.preprocessing.X` instead: the module
+    is rewritten when all the names move, else they move to a new line after the statement."""
+    statement = next((s for s, _scope in ctx.semantic.imports if isinstance(s, cst.ImportFrom) and not isinstance(s.names, cst.ImportStar)
+                      and any(a is alias for a in s.names)), None)
+    if statement is None or statement.module is None:
+        return None
+    where = split(dotted_name(statement.module))
+    if where is None or where.namespace != "keras":
+        return None
+    shim = shim_only_names().get(where.canonical)
+    if shim is None:
+        return None
+    moving = [a for a in statement.names if isinstance(a.name, cst.Name) and a.name.value in shim.names]
+    if len(moving) == len(statement.names):
+        return [ctx.replace(statement.module, shim_module)]
+    staying = [a for a in statement.names if a not in moving]
+    if statement.rpar is None:
+        staying[-1] = staying[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    line = f"from {shim_module} import {', '.join(ctx.code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in moving)}"
+    return [ctx.replace(statement, ctx.code(statement.with_changes(names=staying))), insert_lines_after(ctx, statement, [line])]
 
 
 def _changed_api_message(where: SplitPath, module: LegacyModule, rest: list[str]) -> str:

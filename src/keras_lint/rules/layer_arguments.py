@@ -21,7 +21,7 @@ from keras_lint.rules._layer_support import (
     remove_argument,
     remove_arguments,
 )
-from keras_lint.rules.base import Invalid, Raises, Rule, Valid, Warns, dedent
+from keras_lint.rules.base import Invalid, Raises, Rule, Silent, Valid, Warns, dedent
 from keras_lint.semantic.model import BindingKind
 
 # class -> (Keras 2 keyword, Keras 3 keyword or None to remove it, Keras 3's warning)
@@ -41,28 +41,40 @@ class DeprecatedLayerArgument(Rule):
     rewrites them: `Embedding(..., input_length=n)` (removed), `LeakyReLU(alpha=a)` →
     `LeakyReLU(negative_slope=a)`, `InputLayer(input_shape=s)` → `InputLayer(shape=s)`.
 
+    On the first layer of a Sequential (the first element of `Sequential([...])`, or the
+    first `model.add(...)` of a `model = Sequential()`), where `input_length=n` gave the model
+    its input shape, the fix writes `Input(shape=(n,))` before the Embedding.
+
     ## Why is this bad?
     Keras 3 warns ("Argument `input_length` is deprecated. Just remove it.") and the names will
     go. `Embedding(input_length=)` is worse than deprecated: Keras 3 ignores it, so a
     Sequential that starts with such an Embedding is no longer built until its first `fit`
-    (`model.summary()` shows no shapes, `model.output_shape` raises).
+    (`model.summary()` shows no shapes, `model.output_shape` raises "Sequential model
+    'sequential' has no defined output shape yet").
 
     ## Example
     ```python
+    model = Sequential()
     model.add(Embedding(20000, 128, input_length=80))
     model.add(LeakyReLU(alpha=0.2))
     ```
 
     ## Use instead
     ```python
-    model.add(Embedding(20000, 128))  # start the Sequential with keras.Input((80,)) to build it
+    model = Sequential()
+    model.add(Input(shape=(80,)))
+    model.add(Embedding(20000, 128))
     model.add(LeakyReLU(negative_slope=0.2))
     ```
 
     ## Fix safety
     Safe: Keras 3 already ignores `input_length` and maps the other two to their new names.
-    LeakyReLU's default slope is still 0.3 (only the `'leaky_relu'` activation string uses 0.2).
-    Not reported with `target-keras = "2"`.
+    On a Sequential's first layer, `Input(shape=(n,))` is the input Keras 2 created from
+    `input_length=n` (a float32 input of shape `(None, n)`; Embedding casts it to int), so the
+    model is built as it was. Elsewhere the argument is removed, and an Embedding that also
+    passes `input_shape=` or `batch_input_shape=` keeps those. LeakyReLU's default slope is
+    still 0.3 (only the `'leaky_relu'` activation string uses 0.2). Not reported with
+    `target-keras = "2"`.
     """
 
     code = "KRS207"
@@ -100,6 +112,41 @@ class DeprecatedLayerArgument(Rule):
         ),
         Invalid(
             dedent("""
+                from keras.models import Sequential
+                from keras.layers import Embedding, LSTM, Dense
+                model = Sequential()
+                model.add(Embedding(1000, 16, input_length=10))
+                model.add(LSTM(4))
+                model.add(Dense(1, activation='sigmoid'))
+                """),
+            fixed=dedent("""
+                from keras.models import Sequential
+                from keras.layers import Embedding, LSTM, Dense, Input
+                model = Sequential()
+                model.add(Input(shape=(10,)))
+                model.add(Embedding(1000, 16))
+                model.add(LSTM(4))
+                model.add(Dense(1, activation='sigmoid'))
+                """),
+            message="start the model with `Input(shape=(10,))`",
+            keras=Silent("not model.built"),
+            fixed_check="model.built and model.input_shape == (None, 10) and model.output_shape == (None, 1)",
+            note="the first layer of a Sequential: Keras 2 built the model from input_length",
+        ),
+        Invalid(
+            dedent("""
+                import keras
+                model = keras.Sequential([keras.layers.Embedding(1000, 16, input_length=12), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(3)])
+                """),
+            fixed=dedent("""
+                import keras
+                model = keras.Sequential([keras.layers.Input(shape=(12,)), keras.layers.Embedding(1000, 16), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(3)])
+                """),
+            keras=Warns("Argument `input_length` is deprecated. Just remove it."),
+            fixed_check="model.input_shape == (None, 12) and model.output_shape == (None, 3)",
+        ),
+        Invalid(
+            dedent("""
                 import tensorflow as tf
                 model = tf.keras.Sequential([tf.keras.layers.InputLayer(input_shape=(8,)), tf.keras.layers.Dense(1)])
                 """),
@@ -127,16 +174,31 @@ class DeprecatedLayerArgument(Rule):
             word = class_word(call)
             source = ctx.outer_source(arg.value)
             if new is None:
-                message = (f"`{word}(..., {keyword}={source})`: Keras 3 warns \"{warning}\" and ignores it, so a Sequential starting "
-                           f"with this layer is not built before its first fit; remove it (start the model with `keras.Input(({source},))` to build it)")
-                fix = self.make_fix(f"Remove `{keyword}={source}`", [remove_argument(ctx, call.node, arg)], Applicability.SAFE)
-            elif call.keyword(new) is not None:
+                yield self._input_length(ctx, call, arg, word, source, warning)
+                continue
+            if call.keyword(new) is not None:
                 message = f"`{word}(..., {keyword}={source})`: Keras 3 warns \"{warning}\"; `{new}` is passed too: remove `{keyword}`"
                 fix = self.make_fix(f"Remove `{keyword}`", [], Applicability.DISPLAY_ONLY)
             else:
                 message = f"`{word}(..., {keyword}={source})`: Keras 3 warns \"{warning}\" Write `{new}={source}`"
                 fix = self.make_fix(f"Rename `{keyword}` to `{new}`", [ctx.replace(arg.keyword, new)], Applicability.SAFE)
             yield self.finding(ctx, call.node, message, fix)
+
+    def _input_length(self, ctx: Context, call: Call, arg: cst.Arg, word: str, source: str, warning: str) -> Finding:
+        """`Embedding(input_length=n)`: on the first layer of a Sequential it gave the model its
+        input shape `(n,)`; there the fix writes `Input(shape=(n,))` before the layer."""
+        removal = remove_argument(ctx, call.node, arg)
+        shaped = any(call.keyword(k) is not None for k in ("input_shape", "input_dim", "batch_input_shape", "batch_size"))
+        insertion = None if shaped else insert_first_input(ctx, call, f"shape=({source},)")
+        edits = disjoint([*insertion, removal]) if insertion is not None else None
+        if edits is not None:
+            message = (f"`{word}(..., input_length={source})`: Keras 3 warns \"{warning}\" and ignores it, so this Sequential, which it "
+                       f"gave the input shape `({source},)` in Keras 2, is no longer built before its first fit (`model.output_shape` "
+                       f"raises, `summary()` shows no shapes): start the model with `Input(shape=({source},))` instead")
+            return self.finding(ctx, call.node, message, self.make_fix(f"Insert `Input(shape=({source},))` and remove `input_length`", edits, Applicability.SAFE))
+        message = (f"`{word}(..., input_length={source})`: Keras 3 warns \"{warning}\" and ignores it: remove it (on the first layer "
+                   f"of a Sequential, start the model with `keras.Input(shape=({source},))` to keep it built)")
+        return self.finding(ctx, call.node, message, self.make_fix(f"Remove `input_length={source}`", [removal], Applicability.SAFE))
 
 
 class UnsupportedLayerArgument(Rule):
@@ -288,7 +350,7 @@ class UnsupportedLayerArgument(Rule):
         if batch_shape is None:
             message = f"`{word}(..., batch_size=...)`: {error}. Give the model its batch size with `keras.Input(batch_shape=(batch_size, ...))` as its first layer"
             return self.finding(ctx, call.node, message, self.make_fix("Use keras.Input(batch_shape=...)", [], Applicability.DISPLAY_ONLY))
-        insertion = self._insert_input(ctx, call, batch_shape)
+        insertion = insert_first_input(ctx, call, f"batch_shape={batch_shape}")
         advice = f"make `Input(batch_shape={batch_shape})` the model's first layer instead"
         if insertion is None:
             message = f"`{word}(..., {', '.join(f'{a.keyword.value}=...' for a in involved)})`: {error}. Keras 2 used it only on a model's first layer: {advice}"
@@ -298,30 +360,6 @@ class UnsupportedLayerArgument(Rule):
         if edits is None:
             return self.finding(ctx, call.node, message, self.make_fix(advice, [], Applicability.DISPLAY_ONLY))
         return self.finding(ctx, call.node, message, self.make_fix(f"Insert Input(batch_shape={batch_shape})", edits, Applicability.SAFE))
-
-    def _insert_input(self, ctx: Context, call: Call, batch_shape: str) -> list[Edit] | None:
-        """Edits that put `Input(batch_shape=...)` before the layer when it is provably the
-        first layer of a Sequential."""
-        place = _first_layer_position(ctx, call)
-        if place is None:
-            return None
-        reference = layer_references(ctx, call.node.func, call.scope, ["Input"], keep_old=True)
-        if reference is None:
-            return None
-        (input_name,), import_edits = reference
-        layer = f"{input_name}(batch_shape={batch_shape})"
-        kind, node = place
-        if kind == "element":
-            start = ctx.outer_span(call.node)[0]
-            return [Edit(start, start, f"{layer}, "), *import_edits]
-        add_call: Call = node
-        start = ctx.span(add_call.node)[0]
-        line_start = ctx.text.rfind("\n", 0, start) + 1
-        indent = ctx.text[line_start:start]
-        if indent.strip():
-            return None
-        receiver = ctx.source_of(add_call.node.func.value)
-        return [Edit(line_start, line_start, f"{indent}{receiver}.add({layer}){ctx.newline}"), *import_edits]
 
     def _weights(self, ctx: Context, call: Call, arg: cst.Arg) -> Finding:
         word = class_word(call)
@@ -343,6 +381,32 @@ class UnsupportedLayerArgument(Rule):
             detail = "Keras 3's RNN layers take no constants: compute them inside a custom cell's `call`, or concatenate them to every time step of the input"
         message = f"`{word}(..., {keyword}=...)`: {error}. {detail}"
         return self.finding(ctx, call.node, message, self.make_fix(detail, [], Applicability.DISPLAY_ONLY))
+
+
+def insert_first_input(ctx: Context, call: Call, arguments: str) -> list[Edit] | None:
+    """Edits that put `Input(<arguments>)` before the layer `call` when it is provably the first
+    layer of a Sequential (the first element of `Sequential([...])`, or the argument of the
+    first `m.add(...)` of an `m = Sequential()`), with the import edits; None otherwise."""
+    place = _first_layer_position(ctx, call)
+    if place is None:
+        return None
+    reference = layer_references(ctx, call.node.func, call.scope, ["Input"], keep_old=True)
+    if reference is None:
+        return None
+    (input_name,), import_edits = reference
+    layer = f"{input_name}({arguments})"
+    kind, node = place
+    if kind == "element":
+        start = ctx.outer_span(call.node)[0]
+        return [Edit(start, start, f"{layer}, "), *import_edits]
+    add_call: Call = node
+    start = ctx.span(add_call.node)[0]
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    indent = ctx.text[line_start:start]
+    if indent.strip():
+        return None
+    receiver = ctx.source_of(add_call.node.func.value)
+    return [Edit(line_start, line_start, f"{indent}{receiver}.add({layer}){ctx.newline}"), *import_edits]
 
 
 def _first_layer_position(ctx: Context, call: Call) -> tuple[str, object] | None:
