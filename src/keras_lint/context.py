@@ -125,6 +125,18 @@ class Context:
     def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
         return self.semantic.qualified_name(expr, scope)
 
+    def name_refers_to(self, name: str, scope: Scope, path: str) -> bool | None:
+        """Whether the bare name `name`, read in `scope`, means the Keras object `path`:
+        True if it does, False if it means something else (a user's own name, another
+        import), None if it is not bound at all (so an import of it would be free)."""
+        bindings = self.semantic.lookup(name, scope)
+        star = self.semantic.star_import_path(name) if bindings is None else None
+        if bindings is None and star is None:
+            return None
+        qualified = star if bindings is None else self.semantic.qualified_name(cst.Name(name), scope)
+        resolved = keras_name(qualified)
+        return bool(resolved is not None and resolved.is_(path))
+
     @functools.cached_property
     def calls(self) -> list[Call]:
         return [Call(site.node, site.scope, self.keras_name(site.node.func, site.scope)) for site in self.semantic.calls]

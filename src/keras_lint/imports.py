@@ -36,17 +36,6 @@ class Spelling:
         return bool(self.edits)
 
 
-def _resolves_to(ctx: Context, name: str, scope: Scope, path: str) -> bool | None:
-    """True: `name` refers to the Keras object `path` here; False: to something else; None:
-    not bound."""
-    bindings = ctx.semantic.lookup(name, scope)
-    if bindings is None and ctx.semantic.star_import_path(name) is None:
-        return None
-    qualified = ctx.semantic.qualified_name(cst.Name(name), scope) if bindings is not None else ctx.semantic.star_import_path(name)
-    if qualified is None:
-        return False
-    resolved = keras_name(qualified)
-    return bool(resolved is not None and (resolved.path == path or resolved.is_(path)))
 
 
 def _tensorflow_alias(ctx: Context, scope: Scope) -> str | None:
@@ -65,7 +54,7 @@ def _module_prefix(ctx: Context, scope: Scope, module: str, *, allow_tf: bool = 
     for cut in range(len(parts), 0, -1):
         ancestor = ".".join(parts[:cut])
         last = parts[cut - 1]
-        if _resolves_to(ctx, last, scope, ancestor) and _is_module_binding(ctx, last, scope, ancestor):
+        if ctx.name_refers_to(last, scope, ancestor) and _is_module_binding(ctx, last, scope, ancestor):
             return ".".join([last, *parts[cut:]])
     if allow_tf:
         tf = _tensorflow_alias(ctx, scope)
@@ -88,16 +77,16 @@ _SHORT_MODULES = frozenset({"ops"})
 def module_spelling(ctx: Context, scope: Scope, module: str, *, root: str = "keras") -> Spelling | None:
     """How to write the Keras module `module` (e.g. "keras.ops") at `scope`."""
     if module == "keras":
-        if _resolves_to(ctx, "keras", scope, "keras") and _is_module_binding(ctx, "keras", scope, "keras"):
+        if ctx.name_refers_to("keras", scope, "keras") and _is_module_binding(ctx, "keras", scope, "keras"):
             return Spelling("keras")
-        if _resolves_to(ctx, "keras", scope, "keras") is None and _free_at_module_level(ctx, "keras"):
+        if ctx.name_refers_to("keras", scope, "keras") is None and _free_at_module_level(ctx, "keras"):
             return Spelling("keras", (import_edit(ctx, "import keras"),))
         return None
     prefix = _module_prefix(ctx, scope, module, allow_tf=False)
     if prefix is not None:
         return Spelling(prefix)
     parent, last = module.rsplit(".", 1)
-    if last in _SHORT_MODULES and _resolves_to(ctx, last, scope, module) is None and _free_at_module_level(ctx, last):
+    if last in _SHORT_MODULES and ctx.name_refers_to(last, scope, module) is None and _free_at_module_level(ctx, last):
         return Spelling(last, (import_edit(ctx, f"from {_rooted(parent, root)} import {last}"),))
     prefix = _module_prefix(ctx, scope, module)
     if prefix is not None:
@@ -113,7 +102,7 @@ def object_spelling(ctx: Context, scope: Scope, path: str, *, root: str = "keras
     """How to write the Keras object `path` (e.g. keras.optimizers.schedules.InverseTimeDecay)
     at `scope`, in the flavour of `root` ("keras", "tensorflow.keras", "tf_keras")."""
     module, name = path.rsplit(".", 1)
-    bound = _resolves_to(ctx, name, scope, path)
+    bound = ctx.name_refers_to(name, scope, path)
     if bound:
         return Spelling(name)
     prefix = _module_prefix(ctx, scope, module, allow_tf=root != "keras")

@@ -36,7 +36,7 @@ def reference_to(ctx: Context, old: cst.BaseExpression, scope: Scope, new_path: 
     if not isinstance(old, cst.Name):
         return None
 
-    existing = _existing_reference(ctx, scope, new_path, new_name)
+    existing = ctx.name_refers_to(new_name, scope, new_path)
     if existing is False:
         return None  # the new name means something else here
     bindings = ctx.semantic.lookup(old.value, scope)
@@ -104,23 +104,6 @@ def _bound_name(alias: cst.ImportAlias) -> str | None:
     return alias.name.value if isinstance(alias.name, cst.Name) else None
 
 
-def _existing_reference(ctx: Context, scope: Scope, new_path: str, new_name: str) -> bool | None:
-    """True: `new_name` already refers to `new_path` here. False: it refers to something
-    else (a user's own name). None: it is not bound."""
-    bindings = ctx.semantic.lookup(new_name, scope)
-    if bindings is None:
-        star = ctx.semantic.star_import_path(new_name)
-        if star is None:
-            return None
-        name = keras_name(star)
-        return bool(name is not None and name.is_(new_path))
-    paths = {ctx.semantic.binding_path(b) for b in bindings}
-    if len(paths) == 1:
-        (path,) = paths
-        name = keras_name(path)
-        if name is not None and name.is_(new_path):
-            return True
-    return False
 
 
 def _module_for(module_path: str | None, new_module: str) -> str:

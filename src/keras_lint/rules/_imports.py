@@ -175,7 +175,7 @@ def names_rewrite(ctx: Context, binding: Binding, statement: cst.CSTNode, alias:
         scope = _scope_of(ctx, read)
         if scope is None:
             return None
-        state = _binding_state(ctx, scope, name, target)
+        state = ctx.name_refers_to(name, scope, target)
         if state is False:
             return None
         if state is None and name not in groups.get(module, []):
@@ -230,22 +230,6 @@ def _scope_of(ctx: Context, read: cst.Name) -> Scope | None:
     return None
 
 
-def _binding_state(ctx: Context, scope: Scope, name: str, target: str) -> bool | None:
-    """True: `name` already means the Keras object `target` here; False: something else;
-    None: unbound."""
-    bindings = ctx.semantic.lookup(name, scope)
-    if bindings is None:
-        star = ctx.semantic.star_import_path(name)
-        if star is None:
-            return None
-        found = keras_name(star)
-        return bool(found is not None and found.is_(target))
-    paths = {ctx.semantic.binding_path(b) for b in bindings}
-    if len(paths) == 1:
-        found = keras_name(next(iter(paths)))
-        if found is not None and (found.is_(target) or found.path == target):
-            return True
-    return False
 
 
 def module_state(ctx: Context, binding: Binding, name: str, module_path: str) -> bool | None:

@@ -229,7 +229,7 @@ def layer_references(ctx: Context, old: cst.BaseExpression, scope: Scope, new_na
         return None
     needed: list[str] = []
     for name in new_names:
-        state = _bound_to(ctx, scope, name, f"keras.layers.{name}")
+        state = ctx.name_refers_to(name, scope, f"keras.layers.{name}")
         if state is False:
             return None
         if state is None and name not in needed:
@@ -290,22 +290,6 @@ def _bound_name(alias: cst.ImportAlias) -> str | None:
     return alias.name.value if isinstance(alias.name, cst.Name) else None
 
 
-def _bound_to(ctx: Context, scope: Scope, name: str, path: str) -> bool | None:
-    """True: `name` already refers to the Keras object `path` here; False: to something else;
-    None: it is not bound."""
-    bindings = ctx.semantic.lookup(name, scope)
-    if bindings is None:
-        star = ctx.semantic.star_import_path(name)
-        if star is None:
-            return None
-        found = keras_name(star)
-        return bool(found is not None and found.is_(path))
-    paths = {ctx.semantic.binding_path(b) for b in bindings}
-    if len(paths) == 1:
-        found = keras_name(next(iter(paths)))
-        if found is not None and found.is_(path):
-            return True
-    return False
 
 
 def _root_of(module: str) -> str:
