@@ -1,0 +1,1779 @@
+"""Find every model in a file by running its model-building code abstractly.
+
+The interpreter walks the module, then every function with its default parameter values, one
+statement after the other, keeping what each variable holds: a constant, a tensor, a layer, a
+model, a NumPy array of known shape, or "something else" (OPAQUE). Calls of the file's own
+functions are followed (a few levels deep), `if` on a known condition takes its branch, loops
+over a known sequence are unrolled; anything else is joined conservatively: a name whose value
+differs between two paths becomes OPAQUE, and a layer added to a model on an undecided path
+makes the shapes after it unknown. Nothing runs; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from keras_lint.context import Call, Context
+from keras_lint.knowledge import keras3, legacy
+from keras_lint.models.functional import layers_in_graph
+from keras_lint.models.graph import BuildUnit, Layer, MethodCall, Model, Node, Tensor, Value, snake_case
+from keras_lint.models.values import OPAQUE, Array, Const, Function, Image, Mapping, Method, Ref, Seq
+from keras_lint.semantic.model import BindingKind, Scope, iter_children
+from keras_lint.semantic.names import KerasName, keras_name
+from keras_lint.shapes import (
+    CHANNELS_LAST,
+    UNKNOWN,
+    CallInputs,
+    InvalidLayer,
+    LayerConfig,
+    LayerResult,
+    ShapeError,
+    infer,
+)
+
+_MAX_INLINE_DEPTH = 4
+_MAX_STEPS = 60_000  # statements and calls per file: a bound on the time spent
+_MAX_UNROLL = 64
+
+_INPUT_FUNCTIONS = ("keras.Input", "keras.layers.Input")
+_INPUT_LAYER = "keras.layers.InputLayer"
+_SEQUENTIAL = ("keras.Sequential", "keras.models.Sequential")
+_MODEL = ("keras.Model", "keras.models.Model")
+_MERGE_FUNCTIONS = {
+    "keras.layers.concatenate": "keras.layers.Concatenate",
+    "keras.layers.add": "keras.layers.Add",
+    "keras.layers.subtract": "keras.layers.Subtract",
+    "keras.layers.multiply": "keras.layers.Multiply",
+    "keras.layers.average": "keras.layers.Average",
+    "keras.layers.maximum": "keras.layers.Maximum",
+    "keras.layers.minimum": "keras.layers.Minimum",
+    "keras.layers.dot": "keras.layers.Dot",
+}
+_DATA_FORMAT_GETTERS = ("keras.config.image_data_format", "keras.backend.image_data_format")
+_DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
+_MODEL_METHODS = frozenset(
+    {
+        "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+        "fit_generator", "evaluate_generator", "predict_generator", "summary", "save", "save_weights",
+        "load_weights", "to_json",
+    }
+)
+# The call arguments of layers whose call takes more than one tensor.
+_RNN_CALL = ("sequences", "initial_state", "mask", "training")
+_CALL_PARAMETERS = {
+    "keras.layers.MultiHeadAttention": (
+        "query", "value", "key", "query_mask", "value_mask", "key_mask", "attention_mask",
+        "return_attention_scores", "training", "use_causal_mask",
+    ),
+    "keras.layers.Attention": ("inputs", "mask", "return_attention_scores", "training", "use_causal_mask"),
+    "keras.layers.LSTM": _RNN_CALL,
+    "keras.layers.GRU": _RNN_CALL,
+    "keras.layers.SimpleRNN": _RNN_CALL,
+    "keras.layers.Bidirectional": _RNN_CALL,
+}
+_DEFAULT_CALL = ("inputs",)
+# Layers whose weights are checked against their input again on every call (Keras' InputSpec
+# `axes`): a shared one called on a different size fails.
+_AXES_CHECKED = ("Dense", "Conv", "SeparableConv", "DepthwiseConv", "BatchNormalization")
+
+_BINARY = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Divide: operator.truediv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+}
+_COMPARE = {
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: operator.is_,
+    cst.IsNot: operator.is_not,
+}
+
+
+_BUILTINS = frozenset({"range", "len", "list", "tuple", "int", "float", "enumerate", "zip", "print", "min", "max", "abs", "round", "sum"})
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+@dataclass
+class IgnoredInputShape:
+    """`input_shape=`/`input_dim=` on a layer Keras 3 does not take it from."""
+
+    layer: Layer
+    model: Model | None  # the Sequential it is not the first layer of; None for a functional call
+    node: Node | None = None
+
+
+@dataclass
+class Extraction:
+    """What the interpreter found in one file."""
+
+    units: list[BuildUnit] = field(default_factory=list)
+    # One model per `Sequential(...)` / `Model(...)` call: the one built with the defaults of
+    # its function's parameters (or, when those leave it unknown and the function is called
+    # once with known arguments, the one built by that call).
+    models: list[Model] = field(default_factory=list)
+    # Every model object built, in every evaluation (a function called twice builds twice).
+    instances: list[Model] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    ignored_input_shapes: list[IgnoredInputShape] = field(default_factory=list)
+    method_calls: list[MethodCall] = field(default_factory=list)
+    # Whether the code changes Keras' image data format (then data_format=None is unknown).
+    image_data_format: object = CHANNELS_LAST
+    complete: bool = True  # False when the time budget ran out
+
+    def errors(self) -> list[Node]:
+        return [node for node in self.nodes if node.error is not None]
+
+    def unit_at(self, offset: int, ctx: Context) -> BuildUnit | None:
+        """The innermost model-building function containing a source offset (or the module)."""
+        best = None
+        for unit in self.units:
+            start, end = ctx.span(unit.node)
+            if start <= offset <= end and (best is None or ctx.span(best.node)[0] <= start):
+                best = unit
+        return best
+
+
+class _NameCounter:
+    """Keras' automatic layer names (`dense`, `dense_1`, ...) within one model-building run."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def auto(self, class_name: str) -> str:
+        base = snake_case(class_name)
+        count = self.counts[base]
+        self.counts[base] += 1
+        return base if count == 0 else f"{base}_{count}"
+
+
+@dataclass(eq=False)
+class _Frame:
+    scope: Scope
+    unit: BuildUnit
+    names: _NameCounter
+    home: bool
+    parent: _Frame | None = None
+    env: dict = field(default_factory=dict)
+    uncertain: int = 0
+    terminated: bool = False
+    returns: list = field(default_factory=list)
+    depth: int = 0
+
+
+def _statements(suite) -> list:
+    if suite is None:
+        return []
+    if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+        return list(suite.body)
+    if isinstance(suite, cst.Module):
+        return list(suite.body)
+    return [suite]
+
+
+def _is_const(value) -> bool:
+    return isinstance(value, Const)
+
+
+def _seq_items(value) -> list | None:
+    """The items of a sequence value, as values, or None."""
+    if isinstance(value, Seq):
+        return list(value.items)
+    if isinstance(value, Const) and isinstance(value.value, (tuple, list, range)):
+        return [Const(v) for v in value.value]
+    return None
+
+
+def _const_value(value):
+    """The Python constant a value stands for, or UNKNOWN. Sequences of constants are
+    constants (tuples stay tuples)."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Seq):
+        items = [_const_value(i) for i in value.items]
+        return tuple(items) if value.is_tuple else list(items)
+    return UNKNOWN
+
+
+def _config_value(value):
+    """What a layer config holds for an argument value."""
+    if isinstance(value, Layer):
+        return value.config if value.config is not None and value.model is None else UNKNOWN
+    if isinstance(value, Seq):
+        items = [_config_value(i) for i in value.items]
+        return tuple(items) if value.is_tuple else list(items)
+    if isinstance(value, Const):
+        return value.value
+    return UNKNOWN
+
+
+def _shape_of(value):
+    """The shape structure of a call's main input: a shape, a list of shapes, or UNKNOWN."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, Seq):
+        shapes = [_shape_of(i) for i in value.items]
+        return shapes
+    return UNKNOWN
+
+
+def _tensors_in(value) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq):
+        return [t for item in value.items for t in _tensors_in(item)]
+    if isinstance(value, Mapping):
+        return [t for item in value.items.values() for t in _tensors_in(item)]
+    return []
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, Const) and isinstance(b, Const):
+        try:
+            return type(a.value) is type(b.value) and bool(a.value == b.value)
+        except Exception:
+            return False
+    return False
+
+
+def _join_values(values: list):
+    first = values[0]
+    return first if all(_same(first, v) for v in values[1:]) else OPAQUE
+
+
+def _assigned_names(nodes) -> set[str]:
+    """Names a block of statements may bind (assignment targets, loop variables, ...)."""
+    names: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        targets = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            targets = [node.target]
+        elif isinstance(node, cst.NamedExpr):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            names.add(node.name.value)
+            continue
+        elif isinstance(node, cst.Del):
+            targets = [node.target]
+        for target in targets:
+            _target_names(target, names)
+        stack.extend(iter_children(node))
+    return names
+
+
+def _target_names(target, names: set[str]) -> None:
+    if isinstance(target, cst.Name):
+        names.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _target_names(element.value, names)
+    elif isinstance(target, cst.StarredElement):
+        _target_names(target.value, names)
+    elif isinstance(target, cst.Attribute):
+        base = target.value
+        if isinstance(base, cst.Name):
+            names.add(f"{base.value}.{target.attr.value}")
+
+
+def _has_loop_exit(body) -> bool:
+    """Whether a loop body has a `break`/`continue` of its own (not of a nested loop)."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Break, cst.Continue)):
+            return True
+        if isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        stack.extend(iter_children(node))
+    return False
+
+
+class Interpreter:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.semantic = ctx.semantic
+        self.result = Extraction()
+        self.calls_by_node = {id(c.node): c for c in ctx.calls}
+        self.steps = 0
+        self.stack: list[cst.FunctionDef] = []
+        self.module_frame: _Frame | None = None
+        self.units: dict[int, BuildUnit] = {}
+        self.home_by_call: dict[int, list[Model]] = defaultdict(list)
+        self.inline_by_call: dict[int, list[Model]] = defaultdict(list)
+        self.result.image_data_format = self._image_data_format()
+
+    # -- driver -------------------------------------------------------------------------------
+
+    def run(self) -> Extraction:
+        module = self.ctx.module
+        module_unit = self._unit(module, None)
+        frame = _Frame(self.semantic.module_scope, module_unit, _NameCounter(), home=True)
+        self.module_frame = frame
+        self._guarded(lambda: self.exec_block(_statements(module), frame))
+        for info in self.semantic.functions:
+            if self.steps > _MAX_STEPS:
+                self.result.complete = False
+                break
+            self._guarded(lambda info=info: self.run_function_home(info))
+        self._choose_models()
+        return self.result
+
+    def _guarded(self, action) -> None:
+        try:
+            action()
+        except _OutOfBudget:
+            self.result.complete = False
+        except RecursionError:
+            self.result.complete = False
+
+    def _unit(self, node, name) -> BuildUnit:
+        unit = self.units.get(id(node))
+        if unit is None:
+            unit = BuildUnit(node, name)
+            self.units[id(node)] = unit
+            self.result.units.append(unit)
+        return unit
+
+    def run_function_home(self, info) -> None:
+        frame = _Frame(info.body_scope, self._unit(info.node, info.node.name.value), _NameCounter(), home=True, parent=self.module_frame)
+        params = info.node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            name = param.name.value
+            if param.default is not None:
+                frame.env[name] = self.eval(param.default, self.module_frame if info.scope.kind.value == "module" else self._bare_frame(info.scope))
+            else:
+                frame.env[name] = OPAQUE
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                frame.env[star.name.value] = OPAQUE
+        self.stack.append(info.node)
+        try:
+            self.exec_block(_statements(info.node.body), frame)
+        finally:
+            self.stack.pop()
+
+    def _bare_frame(self, scope: Scope) -> _Frame:
+        return _Frame(scope, self.module_frame.unit, _NameCounter(), home=False, parent=self.module_frame)
+
+    def _choose_models(self) -> None:
+        for key, homes in self.home_by_call.items():
+            chosen = homes[0]
+            inline = self.inline_by_call.get(key, [])
+            if len(inline) == 1 and not _fully_known(chosen) and _fully_known(inline[0]):
+                chosen = inline[0]
+            self.result.models.append(chosen)
+        for key, inline in self.inline_by_call.items():
+            if key not in self.home_by_call and inline:
+                self.result.models.append(inline[0])
+        # Calls made on another instance of the same model-building call count for it too.
+        by_call: dict[int, Model] = {id(m.call.node): m for m in self.result.models if m.call is not None}
+        for model in self.result.instances:
+            if model.call is None:
+                continue
+            chosen = by_call.get(id(model.call.node))
+            if chosen is not None and chosen is not model:
+                for method_call in model.method_calls:
+                    if method_call not in chosen.method_calls:
+                        chosen.method_calls.append(method_call)
+        order = {id(n): i for i, n in enumerate(c.node for c in self.ctx.calls)}
+        self.result.models.sort(key=lambda m: order.get(id(m.call.node), 0) if m.call is not None else 0)
+
+    def _tick(self) -> None:
+        self.steps += 1
+        if self.steps > _MAX_STEPS:
+            raise _OutOfBudget
+
+    def _image_data_format(self):
+        for call in self.ctx.calls:
+            func = call.node.func
+            attr = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+            if attr in _DATA_FORMAT_SETTERS:
+                return UNKNOWN
+        return CHANNELS_LAST
+
+    def call_of(self, node: cst.Call, frame: _Frame) -> Call:
+        call = self.calls_by_node.get(id(node))
+        if call is None:
+            call = Call(node, frame.scope, None)
+        return call
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def exec_block(self, statements, frame: _Frame) -> None:
+        for statement in statements:
+            if frame.terminated:
+                return
+            self._tick()
+            self.exec_statement(statement, frame)
+
+    def exec_statement(self, node, frame: _Frame) -> None:
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in node.body:
+                if frame.terminated:
+                    return
+                self.exec_small(small, frame)
+        elif isinstance(node, cst.If):
+            self.exec_if(node, frame)
+        elif isinstance(node, cst.For):
+            self.exec_for(node, frame)
+        elif isinstance(node, cst.While):
+            self.eval(node.test, frame)
+            self.havoc(_statements(node.body), frame)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            self.exec_try(node, frame)
+        elif isinstance(node, cst.With):
+            for item in node.items:
+                self.eval(item.item, frame)
+                if item.asname is not None:
+                    self.bind(item.asname.name, OPAQUE, frame)
+            self.exec_block(_statements(node.body), frame)
+        elif isinstance(node, cst.FunctionDef):
+            info = self.semantic.function_of.get(node)
+            frame.env[node.name.value] = Function(info, frame) if info is not None else OPAQUE
+        elif isinstance(node, cst.ClassDef):
+            frame.env[node.name.value] = OPAQUE
+        elif isinstance(node, cst.Match):
+            self.havoc([node], frame)
+
+    def exec_small(self, node, frame: _Frame) -> None:
+        if isinstance(node, cst.Assign):
+            value = self.eval(node.value, frame)
+            for target in node.targets:
+                self.bind(target.target, value, frame)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.bind(node.target, self.eval(node.value, frame), frame)
+        elif isinstance(node, cst.AugAssign):
+            value = self.eval(node.value, frame)
+            if isinstance(node.target, cst.Name):
+                old = self.eval(node.target, frame)
+                self.bind(node.target, self._binary(type(node.operator), old, value), frame)
+        elif isinstance(node, cst.Expr):
+            self.eval(node.value, frame)
+        elif isinstance(node, cst.Return):
+            frame.returns.append(self.eval(node.value, frame) if node.value is not None else Const(None))
+            frame.terminated = True
+        elif isinstance(node, cst.Raise):
+            frame.terminated = True
+        elif isinstance(node, cst.Del):
+            self.bind(node.target, OPAQUE, frame)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            for item in node.names:
+                frame.env[item.name.value] = OPAQUE
+
+    def bind(self, target, value, frame: _Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.env[target.value] = value
+            if frame.home and isinstance(value, Model) and value.variable is None:
+                value.variable = target.value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = list(target.elements)
+            items = _seq_items(value)
+            if items is not None and len(items) == len(elements) and not any(isinstance(e, cst.StarredElement) for e in elements):
+                for element, item in zip(elements, items):
+                    self.bind(element.value, item, frame)
+            else:
+                for element in elements:
+                    self.bind(element.value, OPAQUE, frame)
+        elif isinstance(target, cst.StarredElement):
+            self.bind(target.value, OPAQUE, frame)
+        elif isinstance(target, cst.Attribute):
+            base = target.value
+            if isinstance(base, cst.Name):
+                frame.env[f"{base.value}.{target.attr.value}"] = value
+            if target.attr.value == "trainable":
+                owner = self.eval(base, frame)
+                flag = value.value if isinstance(value, Const) and isinstance(value.value, bool) else UNKNOWN
+                if frame.uncertain:
+                    flag = UNKNOWN
+                if isinstance(owner, (Layer, Model)):
+                    owner.trainable = flag
+        elif isinstance(target, cst.Subscript):
+            base = target.value
+            while isinstance(base, (cst.Subscript, cst.Attribute)):
+                base = base.value
+            if isinstance(base, cst.Name) and base.value in frame.env:
+                frame.env[base.value] = OPAQUE
+
+    def exec_if(self, node: cst.If, frame: _Frame) -> None:
+        truth = self.truth(self.eval(node.test, frame), node.test)
+        orelse = node.orelse
+        if truth is True:
+            self.exec_block(_statements(node.body), frame)
+            return
+        if truth is False:
+            if isinstance(orelse, cst.If):
+                self.exec_if(orelse, frame)
+            elif isinstance(orelse, cst.Else):
+                self.exec_block(_statements(orelse.body), frame)
+            return
+        saved = dict(frame.env)
+        frame.uncertain += 1
+        try:
+            frame.env, frame.terminated = dict(saved), False
+            self.exec_block(_statements(node.body), frame)
+            first_env, first_done = frame.env, frame.terminated
+            frame.env, frame.terminated = dict(saved), False
+            if isinstance(orelse, cst.If):
+                self.exec_if(orelse, frame)
+            elif isinstance(orelse, cst.Else):
+                self.exec_block(_statements(orelse.body), frame)
+            second_env, second_done = frame.env, frame.terminated
+        finally:
+            frame.uncertain -= 1
+        if first_done and second_done:
+            frame.env, frame.terminated = first_env, True
+        elif first_done:
+            frame.env, frame.terminated = second_env, False
+        elif second_done:
+            frame.env, frame.terminated = first_env, False
+        else:
+            frame.env, frame.terminated = self._join_envs(first_env, second_env), False
+
+    @staticmethod
+    def _join_envs(first: dict, second: dict) -> dict:
+        joined = {}
+        for name in set(first) | set(second):
+            if name in first and name in second:
+                joined[name] = _join_values([first[name], second[name]])
+            else:
+                joined[name] = OPAQUE
+        return joined
+
+    def exec_for(self, node: cst.For, frame: _Frame) -> None:
+        items = _seq_items(self.eval(node.iter, frame))
+        body = _statements(node.body)
+        if items is None or len(items) > _MAX_UNROLL or _has_loop_exit(body) or node.orelse is not None:
+            self.havoc(body, frame, node.target)
+            return
+        for item in items:
+            if frame.terminated:
+                return
+            self.bind(node.target, item, frame)
+            self.exec_block(body, frame)
+
+    def havoc(self, body, frame: _Frame, target=None) -> None:
+        """Run a block that may run any number of times (or not at all) on a copy, then forget
+        every name it assigns."""
+        saved = dict(frame.env)
+        frame.uncertain += 1
+        try:
+            frame.env = dict(saved)
+            if target is not None:
+                self.bind(target, OPAQUE, frame)
+            self.exec_block(body, frame)
+        finally:
+            frame.uncertain -= 1
+        frame.env, frame.terminated = saved, False
+        names = _assigned_names(body)
+        if target is not None:
+            _target_names(target, names)
+        for name in names:
+            frame.env[name] = OPAQUE
+
+    def exec_try(self, node, frame: _Frame) -> None:
+        self.exec_block(_statements(node.body), frame)
+        if frame.terminated:
+            return
+        for handler in node.handlers:
+            self.havoc(_statements(handler.body), frame, handler.name.name if handler.name is not None else None)
+        if node.orelse is not None:
+            self.exec_block(_statements(node.orelse.body), frame)
+        if node.finalbody is not None:
+            self.exec_block(_statements(node.finalbody.body), frame)
+
+    # -- names --------------------------------------------------------------------------------
+
+    def lookup(self, node: cst.Name, frame: _Frame) -> Value:
+        name = node.value
+        current = frame
+        while current is not None:
+            if name in current.env:
+                return current.env[name]
+            if name in current.scope.bindings and current.scope is not self.semantic.module_scope:
+                break
+            current = current.parent
+        scope = frame.scope
+        bindings = self.semantic.lookup(name, scope)
+        if bindings is None:
+            path = self.semantic.star_import_path(name)
+            if path:
+                return Ref(path, keras_name(path))
+            if name in ("None", "True", "False"):
+                return Const({"None": None, "True": True, "False": False}[name])
+            if name in _BUILTINS:
+                return Ref(f"builtins.{name}")
+            return OPAQUE
+        if all(b.kind is BindingKind.IMPORT for b in bindings) or self._alias(bindings):
+            path = self.ctx.qualified_name(node, scope)
+            if path is not None:
+                return Ref(path, keras_name(path))
+            return OPAQUE
+        if len(bindings) == 1 and bindings[0].kind is BindingKind.FUNCTION:
+            info = self.semantic.function_of.get(bindings[0].node)
+            if info is not None:
+                closure = self.module_frame if bindings[0].scope is self.semantic.module_scope else None
+                return Function(info, closure)
+        constant = self.ctx.constant(node, scope)
+        if constant is not None:
+            return Const(constant.value)
+        return OPAQUE
+
+    def _alias(self, bindings) -> bool:
+        return (
+            len(bindings) == 1
+            and bindings[0].kind is BindingKind.ASSIGN
+            and isinstance(bindings[0].value, (cst.Name, cst.Attribute))
+            and self.semantic.binding_path(bindings[0]) is not None
+        )
+
+    # -- expressions --------------------------------------------------------------------------
+
+    def eval(self, node, frame: _Frame) -> Value:
+        try:
+            return self._eval(node, frame)
+        except (_OutOfBudget, RecursionError):
+            raise
+        except Exception:  # an unexpected construct must never stop the analysis
+            return OPAQUE
+
+    def _eval(self, node, frame: _Frame) -> Value:
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)):
+            try:
+                return Const(ast.literal_eval(node.value))
+            except (ValueError, SyntaxError):
+                return OPAQUE
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.eval(node.left, frame), self.eval(node.right, frame)
+            if _is_const(left) and _is_const(right) and isinstance(left.value, str) and isinstance(right.value, str):
+                return Const(left.value + right.value)
+            return OPAQUE
+        if isinstance(node, cst.Name):
+            return self.lookup(node, frame)
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node, frame)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node, frame)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            items: list = []
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    inner = _seq_items(self.eval(element.value, frame))
+                    if inner is None:
+                        return OPAQUE
+                    items.extend(inner)
+                else:
+                    items.append(self.eval(element.value, frame))
+            return self._sequence(items, isinstance(node, cst.Tuple))
+        if isinstance(node, cst.Dict):
+            entries = {}
+            for element in node.elements:
+                if not isinstance(element, cst.DictElement):
+                    return OPAQUE
+                key = self.eval(element.key, frame)
+                value = self.eval(element.value, frame)
+                if not _is_const(key):
+                    return OPAQUE
+                entries[key.value] = value
+            if all(_is_const(v) for v in entries.values()):
+                return Const({k: v.value for k, v in entries.items()})
+            return Mapping(entries)
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(type(node.operator), self.eval(node.left, frame), self.eval(node.right, frame))
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.eval(node.expression, frame)
+            if isinstance(node.operator, cst.Not):
+                truth = self.truth(operand)
+                return OPAQUE if truth is None else Const(not truth)
+            if _is_const(operand) and isinstance(operand.value, (int, float)) and not isinstance(operand.value, bool):
+                if isinstance(node.operator, cst.Minus):
+                    return Const(-operand.value)
+                if isinstance(node.operator, cst.Plus):
+                    return Const(+operand.value)
+            if isinstance(operand, Array):
+                return operand
+            return OPAQUE
+        if isinstance(node, cst.BooleanOperation):
+            left = self.eval(node.left, frame)
+            truth = self.truth(left)
+            if truth is None:
+                self.eval(node.right, frame)
+                return OPAQUE
+            if isinstance(node.operator, cst.And):
+                return self.eval(node.right, frame) if truth else left
+            return left if truth else self.eval(node.right, frame)
+        if isinstance(node, cst.Comparison):
+            return self.eval_comparison(node, frame)
+        if isinstance(node, cst.IfExp):
+            truth = self.truth(self.eval(node.test, frame), node.test)
+            if truth is True:
+                return self.eval(node.body, frame)
+            if truth is False:
+                return self.eval(node.orelse, frame)
+            return _join_values([self.eval(node.body, frame), self.eval(node.orelse, frame)])
+        if isinstance(node, cst.NamedExpr):
+            value = self.eval(node.value, frame)
+            self.bind(node.target, value, frame)
+            return value
+        if isinstance(node, cst.ListComp):
+            return self.eval_list_comprehension(node, frame)
+        return OPAQUE
+
+    def _sequence(self, items: list, is_tuple: bool) -> Value:
+        if all(_is_const(i) for i in items):
+            values = [i.value for i in items]
+            return Const(tuple(values) if is_tuple else values)
+        return Seq(items, is_tuple)
+
+    def truth(self, value, node=None) -> bool | None:
+        if node is not None and self._is_main_guard(node):
+            return True
+        if isinstance(value, Const):
+            try:
+                return bool(value.value)
+            except Exception:
+                return None
+        if isinstance(value, Seq):
+            return bool(value.items)
+        if isinstance(value, (Tensor, Layer, Model, Array, Function)):
+            return True
+        return None
+
+    @staticmethod
+    def _is_main_guard(node) -> bool:
+        """`__name__ == "__main__"`: keras-lint reads a file as a program that runs."""
+        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
+            return False
+        left, target = node.left, node.comparisons[0]
+        return (
+            isinstance(left, cst.Name)
+            and left.value == "__name__"
+            and isinstance(target.operator, cst.Equal)
+            and isinstance(target.comparator, cst.SimpleString)
+            and target.comparator.evaluated_value == "__main__"
+        )
+
+    def eval_comparison(self, node: cst.Comparison, frame: _Frame) -> Value:
+        left = self.eval(node.left, frame)
+        result = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame)
+            op = _COMPARE.get(type(target.operator))
+            if op is None or not _is_const(left) or not _is_const(right):
+                return OPAQUE
+            try:
+                if not op(left.value, right.value):
+                    result = False
+            except Exception:
+                return OPAQUE
+            left = right
+        return Const(result)
+
+    def _binary(self, op_type, left, right) -> Value:
+        op = _BINARY.get(op_type)
+        if op is None:
+            return OPAQUE
+        if _is_const(left) and _is_const(right):
+            a, b = left.value, right.value
+            if op is operator.pow and isinstance(b, int) and b > 64:
+                return OPAQUE
+            if op is operator.mul and isinstance(a, (tuple, list, str)) and isinstance(b, int) and b > 10_000:
+                return OPAQUE
+            try:
+                value = op(a, b)
+            except Exception:
+                return OPAQUE
+            if isinstance(value, int) and abs(value) > 10**18:
+                return OPAQUE
+            return Const(value)
+        if op is operator.add and isinstance(left, (Seq, Const)) and isinstance(right, (Seq, Const)):
+            a, b = _seq_items(left), _seq_items(right)
+            if a is not None and b is not None:
+                is_tuple = isinstance(left, Seq) and left.is_tuple or isinstance(left, Const) and isinstance(left.value, tuple)
+                return self._sequence(a + b, is_tuple)
+        if isinstance(left, Array) and (_is_const(right) or (isinstance(right, Array) and right.shape == left.shape)):
+            return Array(left.shape, left.origin, left.node, left.single)
+        if isinstance(right, Array) and _is_const(left):
+            return Array(right.shape, right.origin, right.node, right.single)
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            # A Keras operation on symbolic tensors: a node keras-lint does not follow.
+            return Tensor(UNKNOWN)
+        return OPAQUE
+
+    def eval_attribute(self, node: cst.Attribute, frame: _Frame) -> Value:
+        base_node = node.value
+        if isinstance(base_node, cst.Name):
+            key = f"{base_node.value}.{node.attr.value}"
+            current = frame
+            while current is not None:
+                if key in current.env:
+                    return current.env[key]
+                current = current.parent
+        path = self.ctx.qualified_name(node, frame.scope) if self._root_is_import(node, frame) else None
+        if path is not None:
+            return Ref(path, keras_name(path))
+        base = self.eval(base_node, frame)
+        attr = node.attr.value
+        if isinstance(base, Ref):
+            full = f"{base.path}.{attr}"
+            return Ref(full, keras_name(full))
+        if isinstance(base, Tensor):
+            if attr == "shape":
+                return self._shape_value(base.shape)
+            return OPAQUE
+        if isinstance(base, Model):
+            return self._model_attribute(base, attr)
+        if isinstance(base, Layer):
+            if attr == "output" and base.nodes:
+                outputs = base.nodes[0].outputs
+                return outputs[0] if len(outputs) == 1 else Seq(list(outputs))
+            if attr == "output" and base.output_tensor is not None:
+                return base.output_tensor
+            if attr == "input" and base.nodes:
+                inputs = base.nodes[0].inputs
+                return inputs[0] if len(inputs) == 1 else Seq(list(inputs))
+            if attr == "output_shape":
+                return self._shape_value(base.output_shape) if isinstance(base.output_shape, tuple) else OPAQUE
+            return Method(base, attr)
+        if isinstance(base, Array):
+            if attr == "shape":
+                return self._shape_value(base.shape)
+            if attr == "T":
+                return Array(tuple(reversed(base.shape)), base.origin, base.node)
+            if attr == "ndim":
+                return Const(len(base.shape))
+            return Method(base, attr)
+        return Method(base, attr)
+
+    def _root_is_import(self, node, frame: _Frame) -> bool:
+        """Whether an attribute chain starts at a name the local frame does not hold (so its
+        meaning comes from an import)."""
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        current = frame
+        while current is not None:
+            if root.value in current.env:
+                return isinstance(current.env[root.value], Ref)
+            current = current.parent
+        return True
+
+    def _shape_value(self, shape) -> Value:
+        if not isinstance(shape, tuple):
+            return OPAQUE
+        return self._sequence([OPAQUE if d is UNKNOWN else Const(d) for d in shape], True)
+
+    def _model_attribute(self, model: Model, attr: str) -> Value:
+        if attr in ("output", "outputs"):
+            tensors = list(model.outputs)
+            if not tensors:
+                return OPAQUE
+            if attr == "output":
+                return tensors[0] if len(tensors) == 1 else Seq(tensors)
+            return Seq(tensors)
+        if attr in ("input", "inputs"):
+            tensors = list(model.inputs)
+            if not tensors:
+                return OPAQUE
+            if attr == "input":
+                return tensors[0] if len(tensors) == 1 else Seq(tensors)
+            return Seq(tensors)
+        if attr == "layers":
+            return Seq(list(model.layers)) if model.complete else OPAQUE
+        if attr == "output_shape":
+            shapes = model.output_shapes
+            return self._shape_value(shapes[0]) if len(shapes) == 1 else OPAQUE
+        if attr == "input_shape":
+            shapes = model.input_shapes
+            return self._shape_value(shapes[0]) if len(shapes) == 1 else OPAQUE
+        return Method(model, attr)
+
+    def eval_subscript(self, node: cst.Subscript, frame: _Frame) -> Value:
+        base = self.eval(node.value, frame)
+        if isinstance(base, Array):
+            return self._array_subscript(base, node, frame)
+        if len(node.slice) != 1:
+            return Tensor(UNKNOWN) if isinstance(base, Tensor) else OPAQUE
+        index = node.slice[0].slice
+        if isinstance(base, Tensor):
+            return Tensor(UNKNOWN)
+        if isinstance(base, Mapping) and isinstance(index, cst.Index):
+            key = self.eval(index.value, frame)
+            return base.items.get(key.value, OPAQUE) if _is_const(key) else OPAQUE
+        items = _seq_items(base)
+        if items is None:
+            return OPAQUE
+        if isinstance(index, cst.Index):
+            position = self.eval(index.value, frame)
+            if _is_const(position) and isinstance(position.value, int) and not isinstance(position.value, bool):
+                try:
+                    return items[position.value]
+                except IndexError:
+                    return OPAQUE
+            return OPAQUE
+        if isinstance(index, cst.Slice):
+            bounds = []
+            for part in (index.lower, index.upper, index.step):
+                if part is None:
+                    bounds.append(None)
+                    continue
+                bound = self.eval(part, frame)
+                if not _is_const(bound) or not (bound.value is None or isinstance(bound.value, int)):
+                    return OPAQUE
+                bounds.append(bound.value)
+            try:
+                chosen = items[slice(*bounds)]
+            except ValueError:
+                return OPAQUE
+            is_tuple = isinstance(base, Seq) and base.is_tuple or isinstance(base, Const) and isinstance(base.value, tuple)
+            return self._sequence(chosen, is_tuple)
+        return OPAQUE
+
+    def _array_subscript(self, base: Array, node: cst.Subscript, frame: _Frame) -> Value:
+        """`x[np.newaxis, ...]`, `x[None]`, `x[:, :, 0]`-free indexing that only adds axes."""
+        shape = list(base.shape)
+        result: list = []
+        position = 0
+        for element in node.slice:
+            index = element.slice
+            if isinstance(index, cst.Index):
+                value = index.value
+                if isinstance(value, cst.Name) and value.value == "None" or self._is_newaxis(value, frame):
+                    result.append(1)
+                    continue
+                if isinstance(value, cst.Ellipsis):
+                    remaining = len(node.slice) - len(result) - 1
+                    rest = shape[position:]
+                    keep = len(rest) - max(0, sum(1 for e in node.slice[node.slice.index(element) + 1 :] if not self._adds_axis(e, frame)))
+                    result.extend(rest[:keep])
+                    position += keep
+                    del remaining
+                    continue
+                return OPAQUE
+            if isinstance(index, cst.Slice) and index.lower is None and index.upper is None and index.step is None:
+                if position >= len(shape):
+                    return OPAQUE
+                result.append(shape[position])
+                position += 1
+                continue
+            return OPAQUE
+        result.extend(shape[position:])
+        return Array(tuple(result), base.origin, node, single=False)
+
+    def _adds_axis(self, element, frame) -> bool:
+        index = element.slice
+        return isinstance(index, cst.Index) and (isinstance(index.value, cst.Name) and index.value.value == "None" or self._is_newaxis(index.value, frame))
+
+    def _is_newaxis(self, node, frame) -> bool:
+        if not isinstance(node, cst.Attribute):
+            return False
+        return self.ctx.qualified_name(node, frame.scope) == "numpy.newaxis"
+
+    def eval_list_comprehension(self, node: cst.ListComp, frame: _Frame) -> Value:
+        clause = node.for_in
+        if clause.inner_for_in is not None or clause.ifs:
+            return OPAQUE
+        items = _seq_items(self.eval(clause.iter, frame))
+        if items is None or len(items) > _MAX_UNROLL:
+            return OPAQUE
+        scope = self.semantic.scope_of_node.get(node, frame.scope)
+        results = []
+        for item in items:
+            inner = _Frame(scope, frame.unit, frame.names, frame.home, parent=frame, uncertain=frame.uncertain, depth=frame.depth)
+            self.bind(clause.target, item, inner)
+            results.append(self.eval(node.elt, inner))
+        return self._sequence(results, False)
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def eval_arguments(self, node: cst.Call, frame: _Frame):
+        """Positional values, keyword values, and whether a `*`/`**` argument was not followed."""
+        positional: list = []
+        keywords: dict = {}
+        unknown_star = False
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.star == "*":
+                items = _seq_items(value)
+                if items is None:
+                    unknown_star = True
+                else:
+                    positional.extend(items)
+            elif arg.star == "**":
+                if isinstance(value, Const) and isinstance(value.value, dict):
+                    keywords.update({k: Const(v) for k, v in value.value.items()})
+                elif isinstance(value, Mapping):
+                    keywords.update(value.items)
+                else:
+                    unknown_star = True
+            elif arg.keyword is not None:
+                keywords[arg.keyword.value] = value
+            else:
+                positional.append(value)
+        return positional, keywords, unknown_star
+
+    def eval_call(self, node: cst.Call, frame: _Frame) -> Value:
+        self._tick()
+        callee = self.eval(node.func, frame)
+        positional, keywords, unknown_star = self.eval_arguments(node, frame)
+        if isinstance(callee, Ref):
+            return self.call_ref(callee, node, positional, keywords, unknown_star, frame)
+        if isinstance(callee, Function):
+            if unknown_star:
+                return OPAQUE
+            return self.call_function(callee, positional, keywords, frame)
+        if isinstance(callee, Model):
+            return self.apply_model(callee, node, positional, keywords, frame)
+        if isinstance(callee, Layer):
+            return self.apply_layer(callee, node, positional, keywords, frame)
+        if isinstance(callee, Method):
+            return self.call_method(callee, node, positional, keywords, frame)
+        return OPAQUE
+
+    def call_function(self, function: Function, positional: list, keywords: dict, frame: _Frame) -> Value:
+        info = function.info
+        if frame.depth >= _MAX_INLINE_DEPTH or info.node in self.stack:
+            return OPAQUE
+        parent = function.closure if isinstance(function.closure, _Frame) else self.module_frame
+        inner = _Frame(info.body_scope, self._unit(info.node, info.node.name.value), frame.names, home=False, parent=parent, uncertain=frame.uncertain, depth=frame.depth + 1)
+        params = info.node.params
+        ordered = [*params.posonly_params, *params.params]
+        for index, param in enumerate(ordered):
+            name = param.name.value
+            if index < len(positional):
+                inner.env[name] = positional[index]
+            elif name in keywords:
+                inner.env[name] = keywords.pop(name)
+            elif param.default is not None:
+                inner.env[name] = self.eval(param.default, parent)
+            else:
+                inner.env[name] = OPAQUE
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in keywords:
+                inner.env[name] = keywords.pop(name)
+            elif param.default is not None:
+                inner.env[name] = self.eval(param.default, parent)
+            else:
+                inner.env[name] = OPAQUE
+        if isinstance(params.star_arg, cst.Param):
+            inner.env[params.star_arg.name.value] = Seq(list(positional[len(ordered) :]), True)
+        if isinstance(params.star_kwarg, cst.Param):
+            inner.env[params.star_kwarg.name.value] = Mapping(dict(keywords))
+        self.stack.append(info.node)
+        try:
+            self.exec_block(_statements(info.node.body), inner)
+        finally:
+            self.stack.pop()
+        if not inner.returns:
+            return Const(None)
+        return _join_values(inner.returns)
+
+    def call_method(self, method: Method, node: cst.Call, positional: list, keywords: dict, frame: _Frame) -> Value:
+        receiver, name = method.receiver, method.name
+        if isinstance(receiver, Model):
+            return self.model_method(receiver, name, node, positional, keywords, frame)
+        if isinstance(receiver, Array):
+            if name in ("astype", "copy"):
+                return Array(receiver.shape, receiver.origin, node, receiver.single)
+            if name == "reshape":
+                shape = positional[0] if len(positional) == 1 else self._sequence(positional, True)
+                return self._reshape_array(receiver, _const_value(shape), node)
+            return OPAQUE
+        if isinstance(receiver, Seq) and name in ("append", "extend", "insert", "pop", "remove"):
+            # A list of layers or tensors built up step by step: keep following appends.
+            if name == "append" and len(positional) == 1 and not frame.uncertain:
+                receiver.items.append(positional[0])
+                return Const(None)
+            receiver.items[:] = [OPAQUE]
+            return OPAQUE
+        return OPAQUE
+
+    # -- Keras and NumPy ------------------------------------------------------------------
+
+    def call_ref(self, ref: Ref, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Value:
+        name = ref.keras
+        if name is not None:
+            return self.call_keras(name, node, positional, keywords, unknown_star, frame)
+        path = ref.path
+        if path.startswith("numpy."):
+            return self.call_numpy(path[len("numpy.") :], node, positional, keywords)
+        if path.startswith("builtins."):
+            return self._builtin(path[len("builtins.") :], positional)
+        return OPAQUE
+
+    def call_keras(self, name: KerasName, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Value:
+        api = name.api or name.path
+        if api in _INPUT_FUNCTIONS:
+            return self.make_input(name, node, positional, keywords, unknown_star, frame)
+        if api == _INPUT_LAYER:
+            return self.make_input_layer(name, node, positional, keywords, unknown_star, frame)
+        if api in _SEQUENTIAL:
+            return self.make_sequential(node, positional, keywords, unknown_star, frame)
+        if api in _MODEL:
+            return self.make_functional(node, positional, keywords, unknown_star, frame)
+        if api in _MERGE_FUNCTIONS:
+            return self.merge_function(name, _MERGE_FUNCTIONS[api], node, positional, keywords, unknown_star, frame)
+        if name.path in ("keras.layers.merge", "keras.layers.Merge"):
+            return self.legacy_merge(name, node, positional, keywords, unknown_star, frame)
+        if api in _DATA_FORMAT_GETTERS:
+            data_format = self.result.image_data_format
+            return Const(data_format) if data_format is not UNKNOWN else OPAQUE
+        last = name.name
+        if last == "int_shape" or api == "keras.ops.shape":
+            return self._shape_value(positional[0].shape) if positional and isinstance(positional[0], Tensor) else OPAQUE
+        if last == "load_img":
+            return self._load_img(positional, keywords)
+        if last == "img_to_array":
+            return self._img_to_array(node, positional, keywords)
+        if last == "preprocess_input" and name.path.startswith("keras.applications."):
+            value = positional[0] if positional else keywords.get("x", OPAQUE)
+            return Array(value.shape, value.origin, node, value.single) if isinstance(value, Array) else OPAQUE
+        if self._is_layer_class(api):
+            return self.make_layer(name, api, node, positional, keywords, unknown_star, frame)
+        return OPAQUE
+
+    @staticmethod
+    def _is_layer_class(api: str) -> bool:
+        module, _, last = api.rpartition(".")
+        return module == "keras.layers" and last[:1].isupper() and keras3.signature(api) is not None
+
+    def _name_for(self, keywords: dict, class_name: str, frame: _Frame) -> str:
+        given = keywords.get("name")
+        if isinstance(given, Const) and isinstance(given.value, str):
+            return given.value
+        return frame.names.auto(class_name)
+
+    def _register_layer(self, layer: Layer, frame: _Frame) -> Layer:
+        if frame.uncertain:
+            layer.conditional = True
+        self.result.layers.append(layer)
+        return layer
+
+    def make_layer(self, name: KerasName, api: str, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Layer:
+        class_name = api.rsplit(".", 1)[-1]
+        if unknown_star:
+            config = LayerConfig(api, {}, frozenset(), self.result.image_data_format, invalid=None)
+            config.values = {p.name: UNKNOWN for p in (keras3.signature(api).params if keras3.signature(api) else ())}
+        else:
+            config = LayerConfig.from_arguments(
+                api,
+                [_config_value(v) for v in positional],
+                {k: _config_value(v) for k, v in keywords.items()},
+                image_data_format=self.result.image_data_format,
+            )
+        layer = Layer(class_name, self._name_for(keywords, class_name, frame), name, config, self.call_of(node, frame))
+        return self._register_layer(layer, frame)
+
+    def _input_shape(self, shape_value, batch_size_value=None, batch_shape_value=None):
+        """The tensor shape an Input/InputLayer describes, or UNKNOWN."""
+        batch_shape = _const_value(batch_shape_value) if batch_shape_value is not None else None
+        if batch_shape not in (None, UNKNOWN):
+            if isinstance(batch_shape, (tuple, list)) and all(d is None or d is UNKNOWN or (isinstance(d, int) and not isinstance(d, bool)) for d in batch_shape):
+                return tuple(batch_shape)
+            return UNKNOWN
+        if batch_shape is UNKNOWN:
+            return UNKNOWN
+        shape = _const_value(shape_value) if shape_value is not None else None
+        if shape is None or shape is UNKNOWN:
+            return UNKNOWN
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            return UNKNOWN  # `shape=12`: Keras refuses it (KRS101 says so)
+        if not isinstance(shape, (tuple, list)):
+            return UNKNOWN
+        if not all(d is None or d is UNKNOWN or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
+            return UNKNOWN
+        batch = _const_value(batch_size_value) if batch_size_value is not None else None
+        if batch is not None and not isinstance(batch, int):
+            batch = UNKNOWN
+        return (batch, *shape)
+
+    def _new_input_layer(self, shape, name: str, keras: KerasName | None, call: Call | None, argument, frame: _Frame) -> Layer:
+        layer = Layer("InputLayer", name, keras, None, call)
+        layer.built = True
+        layer.trainable_params = 0
+        layer.non_trainable_params = 0
+        tensor = Tensor(shape)
+        node = Node(layer, [], [tensor], call.node if call is not None else None, None, shape)
+        tensor.node = node
+        layer.nodes.append(node)
+        layer.output_tensor = tensor
+        layer.shape_argument = argument
+        self._register_layer(layer, frame)
+        layer.conditional = False
+        return layer
+
+    def make_input(self, name, node, positional, keywords, unknown_star, frame) -> Value:
+        if unknown_star or _const_value(keywords.get("tensor", Const(None))) is not None:
+            return Tensor(UNKNOWN)
+        call = self.call_of(node, frame)
+        shape_value = positional[0] if positional else keywords.get("shape")
+        batch_size = positional[1] if len(positional) > 1 else keywords.get("batch_size")
+        shape = self._input_shape(shape_value, batch_size, keywords.get("batch_shape"))
+        argument = call.argument("shape", 0) or call.keyword("batch_shape")
+        layer_name = keywords.get("name")
+        name_text = layer_name.value if isinstance(layer_name, Const) and isinstance(layer_name.value, str) else frame.names.auto("InputLayer")
+        layer = self._new_input_layer(shape, name_text, name, call, argument, frame)
+        return layer.output_tensor
+
+    def make_input_layer(self, name, node, positional, keywords, unknown_star, frame) -> Value:
+        call = self.call_of(node, frame)
+        if unknown_star:
+            shape = UNKNOWN
+        else:
+            shape_value = positional[0] if positional else keywords.get("shape", keywords.get("input_shape"))
+            batch_shape = keywords.get("batch_shape", keywords.get("batch_input_shape"))
+            shape = self._input_shape(shape_value, keywords.get("batch_size"), batch_shape)
+        argument = call.argument("shape", 0) or call.keyword("input_shape") or call.keyword("batch_shape") or call.keyword("batch_input_shape")
+        return self._new_input_layer(shape, self._name_for(keywords, "InputLayer", frame), name, call, argument, frame)
+
+    # -- applying layers -----------------------------------------------------------------------
+
+    def apply_layer(self, layer: Layer, node: cst.Call | None, positional: list, keywords: dict, frame: _Frame, owner: Model | None = None) -> Value:
+        if layer.model is not None:
+            return self.apply_model(layer.model, node, positional, keywords, frame)
+        if layer.class_name == "InputLayer" or layer.config is None:
+            return Tensor(UNKNOWN) if layer.config is None and layer.class_name != "InputLayer" else OPAQUE
+        api = layer.config.path
+        parameters = _CALL_PARAMETERS.get(api, _DEFAULT_CALL)
+        values: dict = {}
+        for index, value in enumerate(positional):
+            if index < len(parameters):
+                values[parameters[index]] = value
+        values.update(keywords)
+        main = values.get(parameters[0], OPAQUE)
+        extra = {}
+        for key, value in values.items():
+            if key == parameters[0]:
+                continue
+            extra[key] = value.shape if isinstance(value, Tensor) else _const_value(value) if isinstance(value, (Const, Seq)) else UNKNOWN
+        main_shapes = _shape_of(main)
+        inputs = _tensors_in(main) + [t for key, v in values.items() if key != parameters[0] for t in _tensors_in(v)]
+        error = None
+        try:
+            result = infer(layer.config, CallInputs(main_shapes, extra))
+            if layer.built:
+                result = self._recheck_shared(layer, result, main_shapes)
+        except ShapeError as exc:
+            error = exc
+            result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
+        except InvalidLayer:
+            result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
+        except (_OutOfBudget, RecursionError):
+            raise
+        except Exception:  # a shape function bug must not cost the user the rest of the file
+            result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
+        output = result.output
+        if layer.conditional:
+            output = UNKNOWN if not isinstance(output, list) else [UNKNOWN] * len(output)
+        if isinstance(output, list):
+            tensors = [Tensor(shape) for shape in output]
+        else:
+            tensors = [Tensor(output)]
+        graph_node = Node(layer, inputs, tensors, node, error, main_shapes, owner)
+        for index, tensor in enumerate(tensors):
+            tensor.node, tensor.index = graph_node, index
+        layer.nodes.append(graph_node)
+        self.result.nodes.append(graph_node)
+        if not layer.built and error is None:
+            layer.built = True
+            layer.build_shapes = main_shapes
+            layer.trainable_params = result.trainable
+            layer.non_trainable_params = result.non_trainable
+        if error is None and layer.config is not None and owner is None and (layer.given("input_shape") or layer.given("input_dim")):
+            self.result.ignored_input_shapes.append(IgnoredInputShape(layer, None, graph_node))
+        if isinstance(output, list):
+            return Seq(list(tensors))
+        return tensors[0]
+
+    def _recheck_shared(self, layer: Layer, result: LayerResult, shapes) -> LayerResult:
+        """A layer called a second time keeps the weights of its first call."""
+        same_weights = result.trainable == layer.trainable_params and result.non_trainable == layer.non_trainable_params
+        if same_weights:
+            return result
+        if UNKNOWN in (result.trainable, layer.trainable_params, result.non_trainable, layer.non_trainable_params):
+            return LayerResult(UNKNOWN, layer.trainable_params, layer.non_trainable_params)
+        if any(layer.class_name.startswith(prefix) for prefix in _AXES_CHECKED) and isinstance(shapes, tuple) and isinstance(layer.build_shapes, tuple):
+            from keras_lint.shapes import format_shape
+
+            raise ShapeError(
+                "incompatible",
+                f"{layer.class_name} `{layer.name}` was built for inputs shaped like {format_shape(layer.build_shapes)} "
+                f"and is called again on {format_shape(shapes)}: a shared layer keeps its weights, so the sizes it "
+                "was built for must match (None is the batch dimension)",
+                layer=layer.class_name,
+                shape=shapes,
+                shared=True,
+            )
+        return LayerResult(UNKNOWN, layer.trainable_params, layer.non_trainable_params)
+
+    def merge_function(self, name: KerasName, layer_api: str, node, positional, keywords, unknown_star, frame) -> Value:
+        """`concatenate([a, b], axis=1)` makes a Concatenate layer and calls it."""
+        keywords = dict(keywords)
+        inputs = positional[0] if positional else keywords.pop("inputs", OPAQUE)
+        layer_positional = positional[1:]
+        return self._merge_layer_call(name, layer_api, node, inputs, layer_positional, keywords, unknown_star, frame)
+
+    def _merge_layer_call(self, name, layer_api, node, inputs, positional, keywords, unknown_star, frame) -> Value:
+        layer_name = KerasName(layer_api, name.flavour, name.written)
+        class_name = layer_api.rsplit(".", 1)[-1]
+        if unknown_star:
+            config = LayerConfig(layer_api, {}, frozenset(), self.result.image_data_format)
+            config.values = {"axis": UNKNOWN, "axes": UNKNOWN}
+        else:
+            config = LayerConfig.from_arguments(
+                layer_api,
+                [_config_value(v) for v in positional],
+                {k: _config_value(v) for k, v in keywords.items()},
+                image_data_format=self.result.image_data_format,
+            )
+        layer = Layer(class_name, self._name_for(keywords, class_name, frame), layer_name, config, self.call_of(node, frame))
+        self._register_layer(layer, frame)
+        return self.apply_layer(layer, node, [inputs], {}, frame)
+
+    def legacy_merge(self, name: KerasName, node, positional, keywords, unknown_star, frame) -> Value:
+        """Keras 1's `merge([a, b], mode='concat', concat_axis=3)`, read as the Keras 2+
+        function KRS201 rewrites it to, so that old code still gets shapes."""
+        is_layer = name.name == "Merge"
+        keywords = dict(keywords)
+        mode_value = keywords.pop("mode", None)
+        if mode_value is None and not is_layer and len(positional) > 1:
+            mode_value = positional[1]
+        mode = _const_value(mode_value) if mode_value is not None else "sum"
+        entry = legacy.merge_modes().get(mode) if isinstance(mode, str) else None
+        if entry is None or entry.get("fix") != "safe" or unknown_star:
+            return Tensor(UNKNOWN) if not is_layer else OPAQUE
+        new_keywords = {}
+        axis_from = entry.get("axis_from")
+        if axis_from and axis_from in keywords:
+            new_keywords[entry["axis_keyword"]] = keywords.pop(axis_from)
+        if "name" in keywords:
+            new_keywords["name"] = keywords.pop("name")
+        if keywords or (is_layer and positional) or (not is_layer and len(positional) > 2):
+            return Tensor(UNKNOWN) if not is_layer else OPAQUE
+        layer_api = f"keras.layers.{entry['layer']}"
+        if is_layer:
+            layer_name = KerasName(layer_api, name.flavour, name.written)
+            config = LayerConfig.from_arguments(layer_api, [], {k: _config_value(v) for k, v in new_keywords.items()}, image_data_format=self.result.image_data_format)
+            layer = Layer(entry["layer"], self._name_for(new_keywords, entry["layer"], frame), layer_name, config, self.call_of(node, frame))
+            return self._register_layer(layer, frame)
+        inputs = positional[0] if positional else OPAQUE
+        return self._merge_layer_call(name, layer_api, node, inputs, [], new_keywords, False, frame)
+
+    # -- models -------------------------------------------------------------------------------
+
+    def _new_model(self, kind: str, name: str, node: cst.Call, frame: _Frame) -> Model:
+        model = Model(kind, name, self.call_of(node, frame), frame.unit)
+        model.layer = Layer("Sequential" if kind == "sequential" else "Functional", name, None, None, model.call, model=model)
+        self.result.instances.append(model)
+        if frame.home:
+            self.home_by_call[id(node)].append(model)
+        else:
+            self.inline_by_call[id(node)].append(model)
+        return model
+
+    def make_sequential(self, node, positional, keywords, unknown_star, frame) -> Value:
+        if unknown_star:
+            return OPAQUE
+        model = self._new_model("sequential", self._name_for(keywords, "Sequential", frame), node, frame)
+        trainable = keywords.get("trainable")
+        if trainable is not None:
+            model.trainable = trainable.value if isinstance(trainable, Const) and isinstance(trainable.value, bool) else UNKNOWN
+        layers = positional[0] if positional else keywords.get("layers", Const(None))
+        if isinstance(layers, Const) and layers.value is None:
+            return model
+        items = _seq_items(layers)
+        if items is None:
+            model.complete = False
+            return model
+        for item in items:
+            self.sequential_add(model, item, None, frame, rebuild=False)
+        self.rebuild(model)
+        return model
+
+    def sequential_add(self, model: Model, value, node: cst.Call | None, frame: _Frame, rebuild: bool = True) -> None:
+        if isinstance(value, Tensor) and value.layer is not None and value.layer.class_name == "InputLayer":
+            layer = value.layer
+        elif isinstance(value, Model):
+            layer = value.layer
+        elif isinstance(value, Layer):
+            layer = value
+        else:
+            layer = Layer("?", "?", None, None, None)
+            model.complete = False
+        if frame.uncertain:
+            layer.conditional = True
+        if not model.stack and layer.config is not None and layer.class_name != "InputLayer":
+            self._implicit_input(model, layer, frame)
+        elif model.stack and layer.config is not None and (layer.given("input_shape") or layer.given("input_dim")):
+            self.result.ignored_input_shapes.append(IgnoredInputShape(layer, model))
+        model.stack.append(layer)
+        if rebuild:
+            self.rebuild(model)
+
+    def _implicit_input(self, model: Model, layer: Layer, frame: _Frame) -> None:
+        """A first layer with `input_shape=` (or `input_dim=`) gives the Sequential an InputLayer."""
+        config = layer.config
+        if layer.given("input_dim"):
+            dim = config.get("input_dim")
+            shape_value = (dim,) if dim is not UNKNOWN and dim is not None else UNKNOWN
+            argument = layer.call.keyword("input_dim") if layer.call else None
+        elif layer.given("input_shape"):
+            shape_value = config.get("input_shape")
+            argument = layer.call.keyword("input_shape") if layer.call else None
+        else:
+            return
+        if shape_value is None:
+            return
+        shape = self._input_shape(Const(shape_value) if shape_value is not UNKNOWN else OPAQUE)
+        input_layer = self._new_input_layer(shape, frame.names.auto("InputLayer"), None, layer.call, argument, frame)
+        model.stack.append(input_layer)
+
+    def rebuild(self, model: Model) -> None:
+        """What Keras' Sequential does after each `add`: build the stack on its input."""
+        for layer in model.stack:
+            layer.nodes = [n for n in layer.nodes if n.owner is not model]
+        self.result.nodes = [n for n in self.result.nodes if n.owner is not model]
+        model.inputs, model.outputs = [], []
+        stack = model.stack
+        if len(stack) < 2 or stack[0].class_name != "InputLayer" or stack[0].output_tensor is None:
+            return
+        tensor = stack[0].output_tensor
+        model.inputs = [tensor]
+        current: Value = tensor
+        for layer in stack[1:]:
+            if not isinstance(current, Tensor):
+                current = Tensor(UNKNOWN)
+            frame = _Frame(self.semantic.module_scope, model.unit, _NameCounter(), home=False)
+            if layer.class_name == "?":
+                current = Tensor(UNKNOWN)
+                continue
+            current = self.apply_layer(layer, None, [current], {}, frame, owner=model)
+            if isinstance(current, Tensor) and current.node is not None and current.node.error is not None:
+                # Keras raises at this `add`: nothing after it is built.
+                model.outputs = [current]
+                return
+        model.outputs = [current] if isinstance(current, Tensor) else [Tensor(UNKNOWN)]
+
+    def make_functional(self, node, positional, keywords, unknown_star, frame) -> Value:
+        inputs = keywords.get("inputs", keywords.get("input"))
+        outputs = keywords.get("outputs", keywords.get("output"))
+        if inputs is None and positional:
+            inputs = positional[0]
+        if outputs is None and len(positional) > 1:
+            outputs = positional[1]
+        if inputs is None or outputs is None or unknown_star:
+            return OPAQUE
+        model = self._new_model("functional", self._name_for(keywords, "Functional", frame), node, frame)
+        trainable = keywords.get("trainable")
+        if trainable is not None:
+            model.trainable = trainable.value if isinstance(trainable, Const) and isinstance(trainable.value, bool) else UNKNOWN
+        input_tensors = self._flat_tensors(inputs)
+        output_tensors = self._flat_tensors(outputs)
+        if input_tensors is None or output_tensors is None:
+            model.complete = False
+            model.inputs = input_tensors or []
+            model.outputs = output_tensors or []
+            return model
+        model.inputs, model.outputs = input_tensors, output_tensors
+        layers, complete = layers_in_graph(input_tensors, output_tensors)
+        model.graph_layers = layers
+        model.complete = complete and not any(layer.conditional for layer in layers)
+        return model
+
+    @staticmethod
+    def _flat_tensors(value) -> list[Tensor] | None:
+        if isinstance(value, Tensor):
+            return [value]
+        if isinstance(value, Seq):
+            tensors = []
+            for item in value.items:
+                inner = Interpreter._flat_tensors(item)
+                if inner is None:
+                    return None
+                tensors.extend(inner)
+            return tensors
+        if isinstance(value, Mapping):
+            tensors = []
+            for item in value.items.values():
+                inner = Interpreter._flat_tensors(item)
+                if inner is None:
+                    return None
+                tensors.extend(inner)
+            return tensors
+        return None
+
+    def apply_model(self, model: Model, node, positional, keywords, frame) -> Value:
+        """A model called like a layer on tensors."""
+        main = positional[0] if positional else keywords.get("inputs", OPAQUE)
+        shapes = _shape_of(main)
+        if model.kind == "sequential" and not model.built and isinstance(shapes, tuple) and model.stack and model.stack[0].class_name != "InputLayer":
+            self._build_sequential(model, shapes, frame)
+        expected = model.input_shapes
+        given = shapes if isinstance(shapes, list) else [shapes]
+        outputs_known = model.built and model.complete and len(given) == len(expected) and all(
+            _compatible(g, e) for g, e in zip(given, expected)
+        )
+        output_shapes = model.output_shapes if outputs_known else [UNKNOWN] * max(1, len(model.outputs))
+        tensors = [Tensor(shape) for shape in output_shapes]
+        graph_node = Node(model.layer, _tensors_in(main), tensors, node, None, shapes)
+        for index, tensor in enumerate(tensors):
+            tensor.node, tensor.index = graph_node, index
+        model.layer.nodes.append(graph_node)
+        model.layer.built = True
+        self.result.nodes.append(graph_node)
+        return tensors[0] if len(tensors) == 1 else Seq(list(tensors))
+
+    def _build_sequential(self, model: Model, shape, frame: _Frame) -> None:
+        if not isinstance(shape, tuple):
+            return
+        input_layer = self._new_input_layer(shape, frame.names.auto("InputLayer"), None, None, None, frame)
+        model.stack.insert(0, input_layer)
+        self.rebuild(model)
+
+    def model_method(self, model: Model, name: str, node: cst.Call, positional, keywords, frame) -> Value:
+        if name == "add" and model.kind == "sequential":
+            value = positional[0] if positional else keywords.get("layer", OPAQUE)
+            self.sequential_add(model, value, node, frame)
+            return Const(None)
+        if name == "pop" and model.kind == "sequential":
+            if frame.uncertain or not model.stack:
+                model.complete = False
+            else:
+                model.stack.pop()
+                self.rebuild(model)
+            return OPAQUE
+        if name == "build":
+            shape = _const_value(positional[0]) if positional else _const_value(keywords.get("input_shape", Const(None)))
+            if model.kind == "sequential" and isinstance(shape, (tuple, list)) and model.stack and model.stack[0].class_name != "InputLayer":
+                self._build_sequential(model, self._input_shape(None, None, Const(tuple(shape))), frame)
+            return Const(None)
+        if name == "get_layer":
+            wanted = _const_value(positional[0]) if positional else _const_value(keywords.get("name", OPAQUE))
+            for layer in model.layers:
+                if layer.name == wanted:
+                    return layer
+            return OPAQUE
+        if name in _MODEL_METHODS:
+            call = self.call_of(node, frame)
+            values = self._method_values(name, positional, keywords)
+            method_call = MethodCall(name, call, values, model)
+            model.method_calls.append(method_call)
+            self.result.method_calls.append(method_call)
+            return OPAQUE
+        return OPAQUE
+
+    @staticmethod
+    def _method_values(name: str, positional: list, keywords: dict) -> dict:
+        signature = keras3.signature(f"keras.Model.{name}")
+        values: dict = {}
+        if signature is not None:
+            for param_name, value in zip(signature.positional_names(), positional):
+                values[param_name] = value
+        values.update(keywords)
+        return values
+
+    # -- NumPy and images ---------------------------------------------------------------------
+
+    def call_numpy(self, function: str, node, positional, keywords) -> Value:
+        def shape_from(value):
+            shape = _const_value(value)
+            if isinstance(shape, int) and not isinstance(shape, bool):
+                return (shape,)
+            if isinstance(shape, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+                return tuple(shape)
+            return None
+
+        if function in ("zeros", "ones", "empty", "full"):
+            value = positional[0] if positional else keywords.get("shape")
+            shape = shape_from(value) if value is not None else None
+            return Array(shape, f"np.{function}", node) if shape is not None else OPAQUE
+        if function in ("zeros_like", "ones_like", "empty_like", "full_like"):
+            value = positional[0] if positional else keywords.get("a")
+            return Array(value.shape, value.origin, node, value.single) if isinstance(value, Array) else OPAQUE
+        if function in ("random.rand", "random.randn"):
+            if not positional:
+                return OPAQUE
+            shape = shape_from(self._sequence(positional, True))
+            return Array(shape, f"np.{function}", node) if shape is not None else OPAQUE
+        size_position = {"random.random": 0, "random.random_sample": 0, "random.sample": 0, "random.ranf": 0,
+                         "random.normal": 2, "random.uniform": 2, "random.randint": 2, "random.binomial": 2}
+        if function in size_position:
+            position = size_position[function]
+            value = keywords.get("size", positional[position] if len(positional) > position else None)
+            if value is None:
+                return OPAQUE
+            shape = shape_from(value)
+            return Array(shape, f"np.{function}", node) if shape is not None else OPAQUE
+        if function == "expand_dims":
+            array = positional[0] if positional else keywords.get("a")
+            axis = _const_value(positional[1] if len(positional) > 1 else keywords.get("axis", OPAQUE))
+            if not isinstance(array, Array) or not isinstance(axis, int) or isinstance(axis, bool):
+                return OPAQUE
+            rank = len(array.shape) + 1
+            if not -rank <= axis < rank:
+                return OPAQUE
+            shape = list(array.shape)
+            shape.insert(axis % rank, 1)
+            return Array(tuple(shape), array.origin, node)
+        if function in ("array", "asarray", "float32"):
+            value = positional[0] if positional else OPAQUE
+            if isinstance(value, Array):
+                return Array(value.shape, value.origin, node, value.single)
+            shape = _nested_shape(_const_value(value))
+            return Array(shape, "np.array", node) if shape is not None else OPAQUE
+        if function == "reshape":
+            array = positional[0] if positional else keywords.get("a")
+            shape = positional[1] if len(positional) > 1 else keywords.get("newshape", keywords.get("shape", OPAQUE))
+            if isinstance(array, Array):
+                return self._reshape_array(array, _const_value(shape), node)
+            return OPAQUE
+        return OPAQUE
+
+    @staticmethod
+    def _reshape_array(array: Array, shape, node) -> Value:
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)) or not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+            return OPAQUE
+        shape = tuple(shape)
+        if shape.count(-1) > 1:
+            return OPAQUE
+        if -1 in shape:
+            if any(not isinstance(d, int) for d in array.shape):
+                return OPAQUE
+            total = 1
+            for d in array.shape:
+                total *= d
+            known = 1
+            for d in shape:
+                if d != -1:
+                    known *= d
+            if known == 0 or total % known:
+                return OPAQUE
+            shape = tuple(total // known if d == -1 else d for d in shape)
+        return Array(shape, array.origin, node)
+
+    def _load_img(self, positional, keywords) -> Value:
+        size = _const_value(keywords.get("target_size", positional[2] if len(positional) > 2 else Const(None)))
+        mode = _const_value(keywords.get("color_mode", positional[1] if len(positional) > 1 else Const("rgb")))
+        channels = {"grayscale": 1, "rgb": 3, "rgba": 4}.get(mode, UNKNOWN) if isinstance(mode, str) else UNKNOWN
+        if "grayscale" in keywords:
+            channels = UNKNOWN
+        if isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(d, int) for d in size):
+            return Image(tuple(size), channels)
+        return Image(UNKNOWN, channels)
+
+    def _img_to_array(self, node, positional, keywords) -> Value:
+        image = positional[0] if positional else keywords.get("img", OPAQUE)
+        if not isinstance(image, Image):
+            return OPAQUE
+        data_format = _const_value(keywords.get("data_format", positional[1] if len(positional) > 1 else Const(None)))
+        if data_format is None:
+            data_format = self.result.image_data_format
+        height, width = image.size if isinstance(image.size, tuple) else (UNKNOWN, UNKNOWN)
+        if data_format == "channels_first":
+            shape = (image.channels, height, width)
+        elif data_format == "channels_last":
+            shape = (height, width, image.channels)
+        else:
+            shape = (UNKNOWN, UNKNOWN, UNKNOWN)
+        return Array(shape, "img_to_array", node, single=True)
+
+    def _builtin(self, name: str, positional: list) -> Value:
+        if name == "print":
+            return Const(None)
+        if name in ("list", "tuple") and len(positional) == 1:
+            items = _seq_items(positional[0])
+            return self._sequence(items, name == "tuple") if items is not None else OPAQUE
+        if name == "len" and len(positional) == 1:
+            items = _seq_items(positional[0])
+            return Const(len(items)) if items is not None else OPAQUE
+        if name == "enumerate" and len(positional) == 1:
+            items = _seq_items(positional[0])
+            return Seq([Seq([Const(i), item], True) for i, item in enumerate(items)]) if items is not None else OPAQUE
+        if name == "zip" and positional:
+            columns = [_seq_items(p) for p in positional]
+            if any(c is None for c in columns):
+                return OPAQUE
+            return Seq([Seq(list(row), True) for row in zip(*columns)])
+        values = [_const_value(v) for v in positional]
+        if any(v is UNKNOWN for v in values):
+            return OPAQUE
+        if name == "range" and all(isinstance(v, int) and not isinstance(v, bool) for v in values) and 1 <= len(values) <= 3:
+            try:
+                result = range(*values)
+            except ValueError:
+                return OPAQUE
+            if len(result) > 10_000:
+                return OPAQUE
+            return Const(list(result))
+        functions = {"int": int, "float": float, "min": min, "max": max, "abs": abs, "round": round, "sum": sum}
+        if name in functions and values:
+            try:
+                return Const(functions[name](*values))
+            except Exception:
+                return OPAQUE
+        return OPAQUE
+
+
+def _compatible(given, expected) -> bool:
+    if not isinstance(given, tuple) or not isinstance(expected, tuple) or len(given) != len(expected):
+        return False
+    for a, b in zip(given[1:], expected[1:]):
+        if a is UNKNOWN or b is UNKNOWN:
+            return False
+        if a != b and b is not None:
+            return False
+        if a is None and b is not None:
+            return False
+    return True
+
+
+def _fully_known(model: Model) -> bool:
+    shapes = model.output_shapes
+    return model.complete and bool(shapes) and all(isinstance(s, tuple) and UNKNOWN not in s for s in shapes)
+
+
+def _nested_shape(value) -> tuple | None:
+    """The shape of a regular nested list of numbers (`[[1, 2, 3], [2, 3, 4]]` -> (2, 3))."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    inner = [_nested_shape(v) for v in value]
+    if any(s is None for s in inner) or len(set(inner)) != 1:
+        return None
+    return (len(value), *inner[0])
