@@ -38,12 +38,12 @@ from keras_lint.shapes import (
 
 _MAX_INLINE_DEPTH = 4
 _MAX_STEPS = 60_000  # statements and calls per file: a bound on the time spent
-_MAX_UNROLL = 64
+_MAX_UNROLL = 32
 
 _INPUT_FUNCTIONS = ("keras.Input", "keras.layers.Input")
 _INPUT_LAYER = "keras.layers.InputLayer"
 _SEQUENTIAL = ("keras.Sequential", "keras.models.Sequential")
-_MODEL = ("keras.Model", "keras.models.Model")
+_MODEL = ("keras.Model", "keras.models.Model", "keras.src.models.Functional", "keras.src.models.functional.Functional")
 _MERGE_FUNCTIONS = {
     "keras.layers.concatenate": "keras.layers.Concatenate",
     "keras.layers.add": "keras.layers.Add",
@@ -134,6 +134,8 @@ class Extraction:
     layers: list[Layer] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     ignored_input_shapes: list[IgnoredInputShape] = field(default_factory=list)
+    # Constructor calls whose `input_shape=` did give a Sequential its input (somewhere).
+    first_layer_calls: set[int] = field(default_factory=set)
     method_calls: list[MethodCall] = field(default_factory=list)
     # Whether the code changes Keras' image data format (then data_format=None is unknown).
     image_data_format: object = CHANNELS_LAST
@@ -243,6 +245,16 @@ def _tensors_in(value) -> list[Tensor]:
     if isinstance(value, Mapping):
         return [t for item in value.items.values() for t in _tensors_in(item)]
     return []
+
+
+def _input_tensors(value) -> list[Tensor]:
+    """A call's input tensors; something that is not a known tensor becomes a tensor with no
+    known origin, so that a model built on it is known to be incomplete."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq):
+        return [t for item in value.items for t in _input_tensors(item)]
+    return [Tensor(UNKNOWN)]
 
 
 def _same(a, b) -> bool:
@@ -400,9 +412,12 @@ class Interpreter:
                 continue
             chosen = by_call.get(id(model.call.node))
             if chosen is not None and chosen is not model:
-                for method_call in model.method_calls:
-                    if method_call not in chosen.method_calls:
-                        chosen.method_calls.append(method_call)
+                chosen.method_calls.extend(model.method_calls)
+        for model in self.result.models:
+            unique: dict[int, MethodCall] = {}
+            for method_call in model.method_calls:
+                unique.setdefault(id(method_call.call.node), method_call)
+            model.method_calls = list(unique.values())
         order = {id(n): i for i, n in enumerate(c.node for c in self.ctx.calls)}
         self.result.models.sort(key=lambda m: order.get(id(m.call.node), 0) if m.call is not None else 0)
 
@@ -666,88 +681,88 @@ class Interpreter:
             return OPAQUE
 
     def _eval(self, node, frame: _Frame) -> Value:
-        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)):
-            try:
-                return Const(ast.literal_eval(node.value))
-            except (ValueError, SyntaxError):
-                return OPAQUE
-        if isinstance(node, cst.ConcatenatedString):
-            left, right = self.eval(node.left, frame), self.eval(node.right, frame)
-            if _is_const(left) and _is_const(right) and isinstance(left.value, str) and isinstance(right.value, str):
-                return Const(left.value + right.value)
+        handler = _EVALUATORS.get(type(node))
+        if handler is None:
             return OPAQUE
-        if isinstance(node, cst.Name):
-            return self.lookup(node, frame)
-        if isinstance(node, cst.Attribute):
-            return self.eval_attribute(node, frame)
-        if isinstance(node, cst.Call):
-            return self.eval_call(node, frame)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            items: list = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredElement):
-                    inner = _seq_items(self.eval(element.value, frame))
-                    if inner is None:
-                        return OPAQUE
-                    items.extend(inner)
-                else:
-                    items.append(self.eval(element.value, frame))
-            return self._sequence(items, isinstance(node, cst.Tuple))
-        if isinstance(node, cst.Dict):
-            entries = {}
-            for element in node.elements:
-                if not isinstance(element, cst.DictElement):
-                    return OPAQUE
-                key = self.eval(element.key, frame)
-                value = self.eval(element.value, frame)
-                if not _is_const(key):
-                    return OPAQUE
-                entries[key.value] = value
-            if all(_is_const(v) for v in entries.values()):
-                return Const({k: v.value for k, v in entries.items()})
-            return Mapping(entries)
-        if isinstance(node, cst.Subscript):
-            return self.eval_subscript(node, frame)
-        if isinstance(node, cst.BinaryOperation):
-            return self._binary(type(node.operator), self.eval(node.left, frame), self.eval(node.right, frame))
-        if isinstance(node, cst.UnaryOperation):
-            operand = self.eval(node.expression, frame)
-            if isinstance(node.operator, cst.Not):
-                truth = self.truth(operand)
-                return OPAQUE if truth is None else Const(not truth)
-            if _is_const(operand) and isinstance(operand.value, (int, float)) and not isinstance(operand.value, bool):
-                if isinstance(node.operator, cst.Minus):
-                    return Const(-operand.value)
-                if isinstance(node.operator, cst.Plus):
-                    return Const(+operand.value)
-            if isinstance(operand, Array):
-                return operand
+        return handler(self, node, frame)
+
+    def _eval_literal(self, node, frame: _Frame) -> Value:
+        try:
+            return Const(ast.literal_eval(node.value))
+        except (ValueError, SyntaxError):
             return OPAQUE
-        if isinstance(node, cst.BooleanOperation):
-            left = self.eval(node.left, frame)
-            truth = self.truth(left)
-            if truth is None:
-                self.eval(node.right, frame)
-                return OPAQUE
-            if isinstance(node.operator, cst.And):
-                return self.eval(node.right, frame) if truth else left
-            return left if truth else self.eval(node.right, frame)
-        if isinstance(node, cst.Comparison):
-            return self.eval_comparison(node, frame)
-        if isinstance(node, cst.IfExp):
-            truth = self.truth(self.eval(node.test, frame), node.test)
-            if truth is True:
-                return self.eval(node.body, frame)
-            if truth is False:
-                return self.eval(node.orelse, frame)
-            return _join_values([self.eval(node.body, frame), self.eval(node.orelse, frame)])
-        if isinstance(node, cst.NamedExpr):
-            value = self.eval(node.value, frame)
-            self.bind(node.target, value, frame)
-            return value
-        if isinstance(node, cst.ListComp):
-            return self.eval_list_comprehension(node, frame)
+
+    def _eval_concatenated(self, node, frame: _Frame) -> Value:
+        left, right = self.eval(node.left, frame), self.eval(node.right, frame)
+        if _is_const(left) and _is_const(right) and isinstance(left.value, str) and isinstance(right.value, str):
+            return Const(left.value + right.value)
         return OPAQUE
+
+    def _eval_sequence(self, node, frame: _Frame) -> Value:
+        items: list = []
+        for element in node.elements:
+            if type(element) is cst.StarredElement:
+                inner = _seq_items(self.eval(element.value, frame))
+                if inner is None:
+                    return OPAQUE
+                items.extend(inner)
+            else:
+                items.append(self.eval(element.value, frame))
+        return self._sequence(items, type(node) is cst.Tuple)
+
+    def _eval_dict(self, node, frame: _Frame) -> Value:
+        entries = {}
+        for element in node.elements:
+            if type(element) is not cst.DictElement:
+                return OPAQUE
+            key = self.eval(element.key, frame)
+            value = self.eval(element.value, frame)
+            if not _is_const(key):
+                return OPAQUE
+            entries[key.value] = value
+        if all(_is_const(v) for v in entries.values()):
+            return Const({k: v.value for k, v in entries.items()})
+        return Mapping(entries)
+
+    def _eval_binary(self, node, frame: _Frame) -> Value:
+        return self._binary(type(node.operator), self.eval(node.left, frame), self.eval(node.right, frame))
+
+    def _eval_unary(self, node, frame: _Frame) -> Value:
+        operand = self.eval(node.expression, frame)
+        if type(node.operator) is cst.Not:
+            truth = self.truth(operand)
+            return OPAQUE if truth is None else Const(not truth)
+        if _is_const(operand) and isinstance(operand.value, (int, float)) and not isinstance(operand.value, bool):
+            if type(node.operator) is cst.Minus:
+                return Const(-operand.value)
+            if type(node.operator) is cst.Plus:
+                return Const(+operand.value)
+        if isinstance(operand, Array):
+            return operand
+        return OPAQUE
+
+    def _eval_boolean(self, node, frame: _Frame) -> Value:
+        left = self.eval(node.left, frame)
+        truth = self.truth(left)
+        if truth is None:
+            self.eval(node.right, frame)
+            return OPAQUE
+        if type(node.operator) is cst.And:
+            return self.eval(node.right, frame) if truth else left
+        return left if truth else self.eval(node.right, frame)
+
+    def _eval_if_expression(self, node, frame: _Frame) -> Value:
+        truth = self.truth(self.eval(node.test, frame), node.test)
+        if truth is True:
+            return self.eval(node.body, frame)
+        if truth is False:
+            return self.eval(node.orelse, frame)
+        return _join_values([self.eval(node.body, frame), self.eval(node.orelse, frame)])
+
+    def _eval_named(self, node, frame: _Frame) -> Value:
+        value = self.eval(node.value, frame)
+        self.bind(node.target, value, frame)
+        return value
 
     def _sequence(self, items: list, is_tuple: bool) -> Value:
         if all(_is_const(i) for i in items):
@@ -1112,6 +1127,12 @@ class Interpreter:
                 shape = positional[0] if len(positional) == 1 else self._sequence(positional, True)
                 return self._reshape_array(receiver, _const_value(shape), node)
             return OPAQUE
+        if receiver is OPAQUE and name in _MODEL_METHODS:
+            # A model keras-lint does not know (a parameter, say): the call still tells what
+            # data it is given.
+            values = self._method_values(name, positional, keywords)
+            self.result.method_calls.append(MethodCall(name, self.call_of(node, frame), values, None))
+            return OPAQUE
         if isinstance(receiver, Seq) and name in ("append", "extend", "insert", "pop", "remove"):
             # A list of layers or tensors built up step by step: keep following appends.
             if name == "append" and len(positional) == 1 and not frame.uncertain:
@@ -1280,7 +1301,7 @@ class Interpreter:
                 continue
             extra[key] = value.shape if isinstance(value, Tensor) else _const_value(value) if isinstance(value, (Const, Seq)) else UNKNOWN
         main_shapes = _shape_of(main)
-        inputs = _tensors_in(main) + [t for key, v in values.items() if key != parameters[0] for t in _tensors_in(v)]
+        inputs = _input_tensors(main) + [t for key, v in values.items() if key != parameters[0] for t in _tensors_in(v)]
         error = None
         try:
             result = infer(layer.config, CallInputs(main_shapes, extra))
@@ -1312,7 +1333,7 @@ class Interpreter:
             layer.build_shapes = main_shapes
             layer.trainable_params = result.trainable
             layer.non_trainable_params = result.non_trainable
-        if error is None and layer.config is not None and owner is None and (layer.given("input_shape") or layer.given("input_dim")):
+        if error is None and owner is None and layer.input_shape_keyword is not None:
             self.result.ignored_input_shapes.append(IgnoredInputShape(layer, None, graph_node))
         if isinstance(output, list):
             return Seq(list(tensors))
@@ -1437,7 +1458,7 @@ class Interpreter:
             layer.conditional = True
         if not model.stack and layer.config is not None and layer.class_name != "InputLayer":
             self._implicit_input(model, layer, frame)
-        elif model.stack and layer.config is not None and (layer.given("input_shape") or layer.given("input_dim")):
+        elif model.stack and layer.input_shape_keyword is not None:
             self.result.ignored_input_shapes.append(IgnoredInputShape(layer, model))
         model.stack.append(layer)
         if rebuild:
@@ -1446,15 +1467,17 @@ class Interpreter:
     def _implicit_input(self, model: Model, layer: Layer, frame: _Frame) -> None:
         """A first layer with `input_shape=` (or `input_dim=`) gives the Sequential an InputLayer."""
         config = layer.config
-        if layer.given("input_dim"):
+        keyword = layer.input_shape_keyword
+        if keyword == "input_dim":
             dim = config.get("input_dim")
             shape_value = (dim,) if dim is not UNKNOWN and dim is not None else UNKNOWN
-            argument = layer.call.keyword("input_dim") if layer.call else None
-        elif layer.given("input_shape"):
+        elif keyword == "input_shape":
             shape_value = config.get("input_shape")
-            argument = layer.call.keyword("input_shape") if layer.call else None
         else:
             return
+        argument = layer.call.keyword(keyword) if layer.call else None
+        if layer.call is not None:
+            self.result.first_layer_calls.add(id(layer.call.node))
         if shape_value is None:
             return
         shape = self._input_shape(Const(shape_value) if shape_value is not UNKNOWN else OPAQUE)
@@ -1548,7 +1571,7 @@ class Interpreter:
         )
         output_shapes = model.output_shapes if outputs_known else [UNKNOWN] * max(1, len(model.outputs))
         tensors = [Tensor(shape) for shape in output_shapes]
-        graph_node = Node(model.layer, _tensors_in(main), tensors, node, None, shapes)
+        graph_node = Node(model.layer, _input_tensors(main), tensors, node, None, shapes)
         for index, tensor in enumerate(tensors):
             tensor.node, tensor.index = graph_node, index
         model.layer.nodes.append(graph_node)
@@ -1747,6 +1770,29 @@ class Interpreter:
             except Exception:
                 return OPAQUE
         return OPAQUE
+
+
+_EVALUATORS = {
+    cst.Integer: Interpreter._eval_literal,
+    cst.Float: Interpreter._eval_literal,
+    cst.Imaginary: Interpreter._eval_literal,
+    cst.SimpleString: Interpreter._eval_literal,
+    cst.ConcatenatedString: Interpreter._eval_concatenated,
+    cst.Name: Interpreter.lookup,
+    cst.Attribute: Interpreter.eval_attribute,
+    cst.Call: Interpreter.eval_call,
+    cst.Tuple: Interpreter._eval_sequence,
+    cst.List: Interpreter._eval_sequence,
+    cst.Dict: Interpreter._eval_dict,
+    cst.Subscript: Interpreter.eval_subscript,
+    cst.BinaryOperation: Interpreter._eval_binary,
+    cst.UnaryOperation: Interpreter._eval_unary,
+    cst.BooleanOperation: Interpreter._eval_boolean,
+    cst.Comparison: Interpreter.eval_comparison,
+    cst.IfExp: Interpreter._eval_if_expression,
+    cst.NamedExpr: Interpreter._eval_named,
+    cst.ListComp: Interpreter.eval_list_comprehension,
+}
 
 
 def _compatible(given, expected) -> bool:

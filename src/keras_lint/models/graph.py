@@ -127,6 +127,21 @@ class Layer(Value):
         return self.config is not None and name in self.config.given
 
     @property
+    def input_shape_keyword(self) -> str | None:
+        """`input_shape` or `input_dim` when the constructor was given one of Layer's own
+        shape keywords (not a parameter of the same name, like Embedding's `input_dim`)."""
+        if self.config is None or self.keras_name is None:
+            return None
+        from keras_lint.knowledge import keras3
+
+        signature = keras3.signature(self.config.path)
+        own = signature.keyword_names() if signature is not None else frozenset()
+        for keyword in ("input_shape", "input_dim"):
+            if keyword in self.config.given and keyword not in own:
+                return keyword
+        return None
+
+    @property
     def input_shape(self) -> object:
         """The shape (or list of shapes) of the first call's input."""
         return self.nodes[0].input_shapes if self.nodes else UNKNOWN
