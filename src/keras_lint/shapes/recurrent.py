@@ -17,6 +17,9 @@ from keras_lint.shapes.registry import infer, shape_function
 from keras_lint.shapes.reshaping import layout
 
 _RNN_LAYOUT = "(batch, timesteps, features)"
+_RANK_CHECKED_INSIDE = frozenset(
+    {"Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"}
+)
 # Weight matrices per unit: one per gate.
 _GATES = {"keras.layers.SimpleRNN": 1, "keras.layers.LSTM": 4, "keras.layers.GRU": 3}
 
@@ -186,6 +189,10 @@ def time_distributed(config: LayerConfig, call: CallInputs) -> LayerResult:
     try:
         result = infer(inner, CallInputs(child))
     except ShapeError as error:
+        if error.kind == "rank" and inner.class_name not in _RANK_CHECKED_INSIDE:
+            # TimeDistributed calls the wrapped layer's compute_output_shape directly, without
+            # its input-rank check: only convolutions fail (their kernel has the wrong rank).
+            return unknown_result()
         raise ShapeError(
             error.kind,
             f"TimeDistributed applies {inner.class_name} to each of the {x[1]} timesteps of {format_shape(x)}, "
