@@ -1329,6 +1329,10 @@ class Interpreter:
         layer.nodes.append(graph_node)
         self.result.nodes.append(graph_node)
         if not layer.built and error is None:
+            if layer.class_name == "MultiHeadAttention" and result.output is not UNKNOWN:
+                # Its build creates an unnamed Softmax and Dropout: Keras counts their names.
+                frame.names.auto("Softmax")
+                frame.names.auto("Dropout")
             layer.built = True
             layer.build_shapes = main_shapes
             layer.trainable_params = result.trainable

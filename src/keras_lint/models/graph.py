@@ -158,9 +158,8 @@ class Layer(Value):
 
     @property
     def params(self) -> int | Unknown:
-        if self.trainable_params is UNKNOWN or self.non_trainable_params is UNKNOWN:
-            return UNKNOWN
-        return self.trainable_params + self.non_trainable_params
+        """Its parameter count (trainable and not)."""
+        return _add(*self.weights())
 
     def weights(self) -> tuple[int | Unknown, int | Unknown]:
         """(trainable, non-trainable) parameter counts, after `layer.trainable = False`."""

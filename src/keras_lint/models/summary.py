@@ -154,10 +154,12 @@ def render_text(model: Model, location: str) -> str:
     out.append(f" Total params: {_with_memory(total)}")
     out.append(f" Trainable params: {_with_memory(trainable)}")
     out.append(f" Non-trainable params: {_with_memory(frozen)}")
-    if not model.complete:
-        out.append(" (Some layers or inputs are not known from the source: what is marked ? is not proven.)")
-    elif model.kind == "sequential" and not model.built:
+    if model.kind == "sequential" and not model.built and model.complete:
         out.append(" (The model has no input shape in the source: Keras builds it at the first fit or call.)")
+    elif not model.complete:
+        out.append(" (Some layers or inputs are not known from the source: what is marked ? is not proven.)")
+    elif any("?" in " ".join(cell) for cell in cells) or total is UNKNOWN:
+        out.append(" (? marks what the source does not prove: a value keras-lint cannot follow, or a layer it has no shapes for.)")
     return "\n".join(out)
 
 
