@@ -63,9 +63,10 @@ def static_side(source: str):
     return collector.ctx, collector.found
 
 
-def tf_side(lines: list[str]):
+def tf_side(lines: list[str], whole: bool = False):
     """Run the program line by line; the errors by line, NameErrors (a line that uses the
-    result of a failed one) apart."""
+    result of a failed one) apart. A program that must run as a whole reports its error on
+    line 0 (somewhere)."""
     import keras
 
     keras.backend.clear_session()
@@ -74,6 +75,12 @@ def tf_side(lines: list[str]):
     consequences: set[int] = set()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if whole:
+            try:
+                exec(compile("\n".join(lines) + "\n", "<program>", "exec"), namespace)
+            except Exception as exc:  # what Keras raises is the point
+                errors[0] = f"{type(exc).__name__}: {exc}"
+            return namespace, errors, consequences
         for number, line in enumerate(lines, 1):
             try:
                 exec(compile(line, f"<line {number}>", "exec"), namespace)
@@ -108,19 +115,29 @@ def _tf_weights(layer) -> tuple[int, int]:
     return trainable, frozen
 
 
-def compare(lines: list[str]) -> Outcome:
+def compare(lines: list[str], whole: bool = False) -> Outcome:
     source = "\n".join(lines) + "\n"
     outcome = Outcome()
     ctx, found = static_side(source)
-    namespace, tf_errors, consequences = tf_side(lines)
+    namespace, tf_errors, consequences = tf_side(lines, whole)
     outcome.tf_errors = tf_errors
     error_lines = sorted({_node_line(ctx, n) for n in found.errors()} - {None})
     outcome.static_error_lines = error_lines
-    last_line = len(lines)
-    models = [m for m in found.models if m.call is not None and _line(ctx, m.call.node) == last_line]
+    models = [m for m in found.models if m.variable == "model"]
     static_model = models[-1] if models else None
 
+    if whole:
+        models_ok = static_model is not None and static_model.complete and _known(static_model.output_shapes) and not error_lines
+        if tf_errors and models_ok:
+            outcome.disagreements.append(f"TensorFlow raises ({tf_errors[0][:300]}) but keras-lint states the whole model works")
+        if error_lines and not tf_errors:
+            outcome.disagreements.append(f"keras-lint reports shape errors on lines {error_lines}, TensorFlow builds the model")
+        if tf_errors:
+            outcome.tf_errors = {min(error_lines) if error_lines else -1: tf_errors[0]}
+            return outcome
     for line in error_lines:
+        if whole:
+            break
         if line not in tf_errors:
             where = "fails only because an earlier line failed" if line in consequences else "runs"
             outcome.disagreements.append(f"keras-lint reports a shape error on line {line}, where TensorFlow {where}")

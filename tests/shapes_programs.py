@@ -18,8 +18,11 @@ from keras_lint.knowledge import keras3
 @dataclass
 class Program:
     lines: list[str]
-    kind: str  # "sequential-list" | "sequential-add" | "functional"
+    kind: str  # "sequential-list" | "sequential-add" | "functional" (+ "-in-function")
     notes: list[str] = field(default_factory=list)
+    # True when the program must run as a whole (its model is built inside a function): the
+    # line TensorFlow fails on is then not known.
+    whole: bool = False
 
     @property
     def source(self) -> str:
@@ -365,6 +368,12 @@ def functional_program(draw) -> Program:
             layer_name, layer_rank = draw(st.sampled_from(shared))
             lines.append(f"{name} = {layer_name}({source})")
             tensors.append((name, layer_rank))
+        elif choice == 6 and draw(st.booleans()):
+            # A small model used as a layer (built on the tensor it is first called on).
+            inner = [draw_layer(draw, source_rank)[0] for _ in range(draw(st.integers(1, 2)))]
+            lines.append(f"sub{index} = keras.Sequential([{', '.join(inner)}])")
+            lines.append(f"{name} = sub{index}({source})")
+            tensors.append((name, source_rank))
         else:
             text, new_rank = draw_layer(draw, source_rank)
             if draw(st.integers(0, 4)) == 0:
@@ -380,7 +389,32 @@ def functional_program(draw) -> Program:
         outputs.append(draw(st.sampled_from(tensors[1:-1]))[0])
     out_text = outputs[0] if len(outputs) == 1 else f"[{', '.join(outputs)}]"
     lines.append(f"model = keras.Model(inputs, {out_text})")
+    if draw(st.integers(0, 5)) == 0:
+        lines.append(f"model.layers[{draw(st.integers(-3, -1))}].trainable = False")
     return Program(lines, "functional")
 
 
-programs = st.one_of(sequential_program(), functional_program())
+@st.composite
+def program_in_function(draw) -> Program:
+    """The same programs written as a function whose input shape is a default parameter value,
+    called at module level: `def build(input_shape=(8, 8, 3)): ...; model = build()`."""
+    inner = draw(st.one_of(sequential_program(), functional_program()))
+    body = inner.lines[len(HEADER) :]
+    shape_line = next((i for i, line in enumerate(body) if "keras.Input(shape=" in line or "input_shape=" in line), None)
+    parameters = ""
+    if shape_line is not None:
+        line = body[shape_line]
+        marker = "keras.Input(shape=" if "keras.Input(shape=" in line else "input_shape="
+        start = line.index(marker) + len(marker)
+        depth, end = 0, start
+        for end in range(start, len(line)):
+            depth += {"(": 1, ")": -1}.get(line[end], 0)
+            if depth == 0:
+                break
+        parameters = f"input_shape={line[start:end + 1]}"
+        body[shape_line] = line[:start] + "input_shape" + line[end + 1 :]
+    lines = HEADER + [f"def build({parameters}):"] + [f"    {line}" for line in body] + ["    return model", "model = build()"]
+    return Program(lines, inner.kind + "-in-function", whole=True)
+
+
+programs = st.one_of(sequential_program(), functional_program(), program_in_function())

@@ -85,7 +85,7 @@ def test_static_shapes_agree_with_tensorflow():
     )
     @given(programs)
     def check(program):
-        outcome = compare(program.lines)
+        outcome = compare(program.lines, program.whole)
         statistics.add(outcome)
         assert not outcome.disagreements, "\n".join([program.source, *outcome.disagreements])
 

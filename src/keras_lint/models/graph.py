@@ -31,7 +31,7 @@ class Tensor(Value):
     """A symbolic tensor: what `keras.Input(...)` or a layer call returns."""
 
     shape: Shape
-    node: Node | None = None  # the node that produced it (None: not from a known layer)
+    node: Node | None = field(default=None, repr=False)  # the node that produced it (None: not from a known layer)
     index: int = 0  # which of the node's outputs it is
 
     @property
@@ -44,13 +44,13 @@ class Tensor(Value):
 class Node:
     """One call of a layer on tensors (Keras' `Node`)."""
 
-    layer: Layer
-    inputs: list[Tensor]  # the input tensors, flattened
+    layer: Layer = field(repr=False)
+    inputs: list[Tensor] = field(repr=False)  # the input tensors, flattened
     outputs: list[Tensor]
-    call: cst.Call | None = None  # the call in the source (`Dense(3)(x)`, or `model.add(...)`)
+    call: cst.Call | None = field(default=None, repr=False)  # the call in the source (`Dense(3)(x)`)
     error: ShapeError | None = None
     input_shapes: object = UNKNOWN  # the shape structure the layer saw: a shape or a list
-    owner: Model | None = None  # the Sequential model that made this node, if any
+    owner: Model | None = field(default=None, repr=False)  # the Sequential model that made this node, if any
 
     @property
     def is_input(self) -> bool:
@@ -78,23 +78,23 @@ class Layer(Value):
 
     class_name: str  # what Keras' summary shows: "Conv2D", "InputLayer", "Sequential", "Functional"
     name: str  # the Keras layer name: `name=` or the automatic one ("conv2d_1")
-    keras_name: KerasName | None = None  # the resolved Keras class (None for a nested model)
-    config: LayerConfig | None = None  # arguments as constants (None: not a known Keras layer)
-    call: Call | None = None  # the constructor call in the source
-    nodes: list[Node] = field(default_factory=list)
+    keras_name: KerasName | None = field(default=None, repr=False)  # the resolved Keras class (None for a nested model)
+    config: LayerConfig | None = field(default=None, repr=False)  # arguments as constants (None: not a known Keras layer)
+    call: Call | None = field(default=None, repr=False)  # the constructor call in the source
+    nodes: list[Node] = field(default_factory=list, repr=False)
     trainable_params: int | Unknown = UNKNOWN
     non_trainable_params: int | Unknown = UNKNOWN
     built: bool = False
     build_shapes: object = UNKNOWN  # the input shape(s) of its first call
     trainable: bool | Unknown = True  # `layer.trainable = False` after construction
-    model: Model | None = None  # set when this layer is a model used as a layer
+    model: Model | None = field(default=None, repr=False)  # set when this layer is a model used as a layer
     # Set when the source builds this layer only on some paths (inside an `if` keras-lint
     # cannot decide): shapes after it are unknown.
     conditional: bool = False
     # An InputLayer's tensor, and the argument its shape came from (`shape=` of `Input`, or
     # `input_shape=` of the first layer of a Sequential).
-    output_tensor: Tensor | None = None
-    shape_argument: cst.Arg | None = None
+    output_tensor: Tensor | None = field(default=None, repr=False)
+    shape_argument: cst.Arg | None = field(default=None, repr=False)
 
     # -- what rules ask ---------------------------------------------------------------------
 
@@ -183,7 +183,7 @@ def _add(a, b):
 class BuildUnit:
     """Where a model is built: a function (`def unet(...)`) or the module itself."""
 
-    node: cst.FunctionDef | cst.Module
+    node: cst.FunctionDef | cst.Module = field(repr=False)
     name: str | None  # the function's name; None for the module
 
     @property
@@ -196,11 +196,11 @@ class MethodCall:
     """A call on a model: `model.compile(...)`, `model.fit(x, y, batch_size=32)`, ..."""
 
     method: str
-    call: Call
+    call: Call = field(repr=False)
     # The arguments by Keras 3 parameter name, as the interpreter evaluated them (constants,
     # arrays of known shape, tensors, ...). Unknown values are UNKNOWN_VALUE.
-    values: dict[str, Value] = field(default_factory=dict)
-    model: Model | None = None  # the model instance the call was made on
+    values: dict[str, Value] = field(default_factory=dict, repr=False)
+    model: Model | None = field(default=None, repr=False)  # the model instance the call was made on
 
     def argument(self, name: str) -> cst.Arg | None:
         from keras_lint.knowledge import keras3
@@ -221,20 +221,20 @@ class Model(Value):
 
     kind: str  # "sequential" | "functional"
     name: str  # the Keras model name: `name=` or "sequential", "functional_1", ...
-    call: Call | None  # the `Sequential(...)` / `Model(...)` call
+    call: Call | None = field(repr=False)  # the `Sequential(...)` / `Model(...)` call
     unit: BuildUnit
-    layer: Layer = None  # the model used as a layer (its row in an enclosing model's summary)
+    layer: Layer = field(default=None, repr=False)  # the model used as a layer (its row in an enclosing model's summary)
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     # Sequential: the layers as added (InputLayer first when there is one).
-    stack: list[Layer] = field(default_factory=list)
+    stack: list[Layer] = field(default_factory=list, repr=False)
     # Functional: the layers in Keras' order (`Functional._operations`).
-    graph_layers: list[Layer] = field(default_factory=list)
+    graph_layers: list[Layer] = field(default_factory=list, repr=False)
     # Whether every layer of the model is known (False when a list of layers, an input or an
     # output could not be followed).
     complete: bool = True
     variable: str | None = None  # the name the model is first bound to
-    method_calls: list[MethodCall] = field(default_factory=list)
+    method_calls: list[MethodCall] = field(default_factory=list, repr=False)
     trainable: bool | Unknown = True
 
     # -- layers and shapes --------------------------------------------------------------------
