@@ -12,6 +12,7 @@ makes the shapes after it unknown. Nothing runs; nothing is guessed.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -105,6 +106,9 @@ _COMPARE = {
 
 
 _BUILTINS = frozenset({"range", "len", "list", "tuple", "int", "float", "enumerate", "zip", "print", "min", "max", "abs", "round", "sum"})
+
+
+_MISSING = object()
 
 
 class _OutOfBudget(Exception):
@@ -339,6 +343,7 @@ class Interpreter:
         self.module_frame: _Frame | None = None
         self.units: dict[int, BuildUnit] = {}
         self.home_by_call: dict[int, list[Model]] = defaultdict(list)
+        self.literals: dict[int, Value] = {}
         self.inline_by_call: dict[int, list[Model]] = defaultdict(list)
         self.result.image_data_format = self._image_data_format()
 
@@ -687,10 +692,14 @@ class Interpreter:
         return handler(self, node, frame)
 
     def _eval_literal(self, node, frame: _Frame) -> Value:
-        try:
-            return Const(ast.literal_eval(node.value))
-        except (ValueError, SyntaxError):
-            return OPAQUE
+        value = self.literals.get(id(node), _MISSING)
+        if value is _MISSING:
+            try:
+                value = Const(ast.literal_eval(node.value))
+            except (ValueError, SyntaxError):
+                value = OPAQUE
+            self.literals[id(node)] = value
+        return value
 
     def _eval_concatenated(self, node, frame: _Frame) -> Value:
         left, right = self.eval(node.left, frame), self.eval(node.right, frame)
@@ -1187,6 +1196,7 @@ class Interpreter:
         return OPAQUE
 
     @staticmethod
+    @functools.lru_cache(maxsize=2048)
     def _is_layer_class(api: str) -> bool:
         module, _, last = api.rpartition(".")
         return module == "keras.layers" and last[:1].isupper() and keras3.signature(api) is not None

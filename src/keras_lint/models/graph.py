@@ -8,6 +8,7 @@ See docs/models.md for the API rules build on.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ _SNAKE_1 = re.compile(r"(.)([A-Z][a-z]+)")
 _SNAKE_2 = re.compile(r"([a-z])([A-Z])")
 
 
+@functools.lru_cache(maxsize=1024)
 def snake_case(name: str) -> str:
     """Keras' `to_snake_case`: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
     name = re.sub(r"\W+", "", name)
@@ -132,10 +134,12 @@ class Layer(Value):
         shape keywords (not a parameter of the same name, like Embedding's `input_dim`)."""
         if self.config is None or self.keras_name is None:
             return None
-        from keras_lint.knowledge import keras3
+        if "input_shape" not in self.config.given and "input_dim" not in self.config.given:
+            return None
+        from keras_lint.shapes.config import signature_facts
 
-        signature = keras3.signature(self.config.path)
-        own = signature.keyword_names() if signature is not None else frozenset()
+        facts = signature_facts(self.config.path)
+        own = facts.keywords if facts is not None else frozenset()
         for keyword in ("input_shape", "input_dim"):
             if keyword in self.config.given and keyword not in own:
                 return keyword

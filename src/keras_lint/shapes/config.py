@@ -7,6 +7,7 @@ Nothing here knows about source code: the models package turns calls in the sour
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,6 +27,25 @@ _POPPED_KWARGS: dict[str, frozenset[str]] = {
     "keras.layers.InputLayer": frozenset({"input_shape", "batch_input_shape"}),
     "keras.layers.LayerNormalization": frozenset({"rms_scaling"}),
 }
+
+
+@dataclass(frozen=True)
+class SignatureFacts:
+    """What `from_arguments` needs of a constructor's signature, computed once per class."""
+
+    signature: keras3.Signature
+    positional: tuple[str, ...]
+    keywords: frozenset[str]
+    extra_allowed: frozenset[str]  # **kwargs Layer.__init__ accepts (none without **kwargs)
+
+
+@functools.cache
+def signature_facts(path: str) -> SignatureFacts | None:
+    signature = keras3.signature(path)
+    if signature is None:
+        return None
+    extra = (keras3.layer_base_kwargs() | _POPPED_KWARGS.get(path, frozenset())) if signature.var_keyword else frozenset()
+    return SignatureFacts(signature, signature.positional_names(), signature.keyword_names(), extra)
 
 
 class ShapeError(Exception):
@@ -91,12 +111,13 @@ class LayerConfig:
         """Map positional arguments to parameter names with Keras 3's own signature, and fill
         in the defaults. An argument Keras 3 would refuse makes the config `invalid`."""
         keywords = dict(keywords or {})
-        signature = keras3.signature(path)
+        facts = signature_facts(path)
         values: dict[str, object] = {}
         invalid = None
-        if signature is None:
+        if facts is None:
             return cls(path, dict(keywords), frozenset(keywords), image_data_format, invalid="no signature")
-        names = signature.positional_names()
+        signature = facts.signature
+        names = facts.positional
         if len(positional) > len(names) and signature.var_positional is None:
             invalid = f"{len(positional)} positional arguments, at most {len(names)} accepted"
         for name, value in zip(names, positional):
@@ -105,11 +126,9 @@ class LayerConfig:
             if name in values:
                 invalid = f"`{name}` given twice"
             values[name] = value
-        accepted = signature.keyword_names()
-        extra = set(keywords) - accepted
+        extra = set(keywords) - facts.keywords
         if extra:
-            allowed = (keras3.layer_base_kwargs() | _POPPED_KWARGS.get(path, frozenset())) if signature.var_keyword else frozenset()
-            unknown = sorted(extra - allowed)
+            unknown = sorted(extra - facts.extra_allowed)
             if unknown:
                 invalid = f"unrecognized keyword arguments {unknown}"
         given = frozenset(values)
