@@ -100,6 +100,15 @@ def _node_line(ctx, node) -> int | None:
     return _line(ctx, where) if where is not None else None
 
 
+def _error_lines(ctx, node) -> set[int]:
+    """Where TensorFlow may raise for a node keras-lint reports: the line keras-lint reports,
+    or for a layer of a Sequential, the line that made Keras build the model."""
+    lines = {_node_line(ctx, node)} - {None}
+    if node.trigger is not None:
+        lines.add(_line(ctx, node.trigger))
+    return lines
+
+
 def _tf_outputs(layer, node_index: int = 0):
     from keras.src import tree
 
@@ -135,14 +144,16 @@ def compare(lines: list[str], whole: bool = False) -> Outcome:
         if tf_errors:
             outcome.tf_errors = {min(error_lines) if error_lines else -1: tf_errors[0]}
             return outcome
-    for line in error_lines:
-        if whole:
-            break
-        if line not in tf_errors:
+    explained: set[int] = set()
+    for node in [] if whole else found.errors():
+        lines = _error_lines(ctx, node)
+        if not lines & set(tf_errors):
+            line = min(lines)
             where = "fails only because an earlier line failed" if line in consequences else "runs"
             outcome.disagreements.append(f"keras-lint reports a shape error on line {line}, where TensorFlow {where}")
+        explained |= lines
     for line, text in tf_errors.items():
-        if line in error_lines:
+        if line in explained:
             continue
         on_line = [n for n in found.nodes if _node_line(ctx, n) == line]
         if static_model is not None and static_model.kind == "sequential":

@@ -53,8 +53,7 @@ class Statistics:
             self.params_known += outcome.params_known
         else:
             self.rejected += 1
-            first = min(outcome.tf_errors)
-            self.errors_found += first in outcome.static_error_lines
+            self.errors_found += bool(outcome.static_error_lines)
 
     def as_dict(self, seconds: float) -> dict:
         def percent(part, whole):

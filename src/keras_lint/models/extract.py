@@ -1,19 +1,17 @@
 """Find every model in a file by running its model-building code abstractly.
 
-The interpreter walks the module, then every function with its default parameter values, one
-statement after the other, keeping what each variable holds: a constant, a tensor, a layer, a
-model, a NumPy array of known shape, or "something else" (OPAQUE). Calls of the file's own
-functions are followed (a few levels deep), `if` on a known condition takes its branch, loops
-over a known sequence are unrolled; anything else is joined conservatively: a name whose value
-differs between two paths becomes OPAQUE, and a layer added to a model on an undecided path
-makes the shapes after it unknown. Nothing runs; nothing is guessed.
+The abstract interpreter (models/interpreter.py) runs the module, then every function with its
+default parameter values. This module gives its values their Keras meaning: `keras.Input(...)`
+makes a tensor, a layer class a layer, calling a layer on tensors a node whose output shapes the
+shape functions compute (models/../shapes/), `Sequential(...)`/`Model(...)` a model, NumPy
+calls arrays of known shape. A layer added to a model on an undecided path makes the shapes
+after it unknown. Nothing runs; nothing is guessed.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
-import operator
+import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,9 +21,18 @@ from keras_lint.context import Call, Context
 from keras_lint.knowledge import keras3, legacy
 from keras_lint.models.functional import layers_in_graph
 from keras_lint.models.graph import BuildUnit, Layer, MethodCall, Model, Node, Tensor, Value, snake_case
-from keras_lint.models.values import OPAQUE, Array, Const, Function, Image, Mapping, Method, Ref, Seq
-from keras_lint.semantic.model import BindingKind, Scope, iter_children
-from keras_lint.semantic.names import KerasName, keras_name
+from keras_lint.models.interpreter import (
+    MAX_STEPS,
+    Frame,
+    OutOfBudget,
+    constant_of,
+    sequence_items,
+    statements_of,
+)
+from keras_lint.models.interpreter import Interpreter as BaseInterpreter
+from keras_lint.models.values import OPAQUE, Array, Const, Image, Mapping, Method, Ref, Seq
+from keras_lint.semantic.model import Scope
+from keras_lint.semantic.names import KerasName
 from keras_lint.shapes import (
     CHANNELS_LAST,
     UNKNOWN,
@@ -36,10 +43,6 @@ from keras_lint.shapes import (
     ShapeError,
     infer,
 )
-
-_MAX_INLINE_DEPTH = 4
-_MAX_STEPS = 60_000  # statements and calls per file: a bound on the time spent
-_MAX_UNROLL = 32
 
 _INPUT_FUNCTIONS = ("keras.Input", "keras.layers.Input")
 _INPUT_LAYER = "keras.layers.InputLayer"
@@ -82,38 +85,6 @@ _DEFAULT_CALL = ("inputs",)
 # `axes`): a shared one called on a different size fails.
 _AXES_CHECKED = ("Dense", "Conv", "SeparableConv", "DepthwiseConv", "BatchNormalization")
 
-_BINARY = {
-    cst.Add: operator.add,
-    cst.Subtract: operator.sub,
-    cst.Multiply: operator.mul,
-    cst.FloorDivide: operator.floordiv,
-    cst.Divide: operator.truediv,
-    cst.Modulo: operator.mod,
-    cst.Power: operator.pow,
-}
-_COMPARE = {
-    cst.Equal: operator.eq,
-    cst.NotEqual: operator.ne,
-    cst.LessThan: operator.lt,
-    cst.LessThanEqual: operator.le,
-    cst.GreaterThan: operator.gt,
-    cst.GreaterThanEqual: operator.ge,
-    cst.In: lambda a, b: a in b,
-    cst.NotIn: lambda a, b: a not in b,
-    cst.Is: operator.is_,
-    cst.IsNot: operator.is_not,
-}
-
-
-_BUILTINS = frozenset({"range", "len", "list", "tuple", "int", "float", "enumerate", "zip", "print", "min", "max", "abs", "round", "sum"})
-
-
-_MISSING = object()
-
-
-class _OutOfBudget(Exception):
-    pass
-
 
 @dataclass
 class IgnoredInputShape:
@@ -144,6 +115,7 @@ class Extraction:
     # Whether the code changes Keras' image data format (then data_format=None is unknown).
     image_data_format: object = CHANNELS_LAST
     complete: bool = True  # False when the time budget ran out
+    failures: list[str] = field(default_factory=list)  # interpreter bugs met (tracebacks)
 
     def errors(self) -> list[Node]:
         return [node for node in self.nodes if node.error is not None]
@@ -171,54 +143,6 @@ class _NameCounter:
         return base if count == 0 else f"{base}_{count}"
 
 
-@dataclass(eq=False)
-class _Frame:
-    scope: Scope
-    unit: BuildUnit
-    names: _NameCounter
-    home: bool
-    parent: _Frame | None = None
-    env: dict = field(default_factory=dict)
-    uncertain: int = 0
-    terminated: bool = False
-    returns: list = field(default_factory=list)
-    depth: int = 0
-
-
-def _statements(suite) -> list:
-    if suite is None:
-        return []
-    if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-        return list(suite.body)
-    if isinstance(suite, cst.Module):
-        return list(suite.body)
-    return [suite]
-
-
-def _is_const(value) -> bool:
-    return isinstance(value, Const)
-
-
-def _seq_items(value) -> list | None:
-    """The items of a sequence value, as values, or None."""
-    if isinstance(value, Seq):
-        return list(value.items)
-    if isinstance(value, Const) and isinstance(value.value, (tuple, list, range)):
-        return [Const(v) for v in value.value]
-    return None
-
-
-def _const_value(value):
-    """The Python constant a value stands for, or UNKNOWN. Sequences of constants are
-    constants (tuples stay tuples)."""
-    if isinstance(value, Const):
-        return value.value
-    if isinstance(value, Seq):
-        items = [_const_value(i) for i in value.items]
-        return tuple(items) if value.is_tuple else list(items)
-    return UNKNOWN
-
-
 def _config_value(value):
     """What a layer config holds for an argument value."""
     if isinstance(value, Layer):
@@ -230,7 +154,6 @@ def _config_value(value):
         return value.value
     return UNKNOWN
 
-
 def _shape_of(value):
     """The shape structure of a call's main input: a shape, a list of shapes, or UNKNOWN."""
     if isinstance(value, Tensor):
@@ -239,7 +162,6 @@ def _shape_of(value):
         shapes = [_shape_of(i) for i in value.items]
         return shapes
     return UNKNOWN
-
 
 def _tensors_in(value) -> list[Tensor]:
     if isinstance(value, Tensor):
@@ -250,7 +172,6 @@ def _tensors_in(value) -> list[Tensor]:
         return [t for item in value.items.values() for t in _tensors_in(item)]
     return []
 
-
 def _input_tensors(value) -> list[Tensor]:
     """A call's input tensors; something that is not a known tensor becomes a tensor with no
     known origin, so that a model built on it is known to be incomplete."""
@@ -260,103 +181,29 @@ def _input_tensors(value) -> list[Tensor]:
         return [t for item in value.items for t in _input_tensors(item)]
     return [Tensor(UNKNOWN)]
 
+class Interpreter(BaseInterpreter):
+    """Runs the file and builds its models (see the module docstring)."""
 
-def _same(a, b) -> bool:
-    if a is b:
-        return True
-    if isinstance(a, Const) and isinstance(b, Const):
-        try:
-            return type(a.value) is type(b.value) and bool(a.value == b.value)
-        except Exception:
-            return False
-    return False
-
-
-def _join_values(values: list):
-    first = values[0]
-    return first if all(_same(first, v) for v in values[1:]) else OPAQUE
-
-
-def _assigned_names(nodes) -> set[str]:
-    """Names a block of statements may bind (assignment targets, loop variables, ...)."""
-    names: set[str] = set()
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        targets = []
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
-            targets = [node.target]
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            targets = [node.target]
-        elif isinstance(node, cst.NamedExpr):
-            targets = [node.target]
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            targets = [node.asname.name]
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            names.add(node.name.value)
-            continue
-        elif isinstance(node, cst.Del):
-            targets = [node.target]
-        for target in targets:
-            _target_names(target, names)
-        stack.extend(iter_children(node))
-    return names
-
-
-def _target_names(target, names: set[str]) -> None:
-    if isinstance(target, cst.Name):
-        names.add(target.value)
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            _target_names(element.value, names)
-    elif isinstance(target, cst.StarredElement):
-        _target_names(target.value, names)
-    elif isinstance(target, cst.Attribute):
-        base = target.value
-        if isinstance(base, cst.Name):
-            names.add(f"{base.value}.{target.attr.value}")
-
-
-def _has_loop_exit(body) -> bool:
-    """Whether a loop body has a `break`/`continue` of its own (not of a nested loop)."""
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.Break, cst.Continue)):
-            return True
-        if isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        stack.extend(iter_children(node))
-    return False
-
-
-class Interpreter:
     def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.semantic = ctx.semantic
+        super().__init__(ctx)
         self.result = Extraction()
         self.calls_by_node = {id(c.node): c for c in ctx.calls}
-        self.steps = 0
-        self.stack: list[cst.FunctionDef] = []
-        self.module_frame: _Frame | None = None
         self.units: dict[int, BuildUnit] = {}
         self.home_by_call: dict[int, list[Model]] = defaultdict(list)
-        self.literals: dict[int, Value] = {}
         self.inline_by_call: dict[int, list[Model]] = defaultdict(list)
         self.result.image_data_format = self._image_data_format()
+
 
     # -- driver -------------------------------------------------------------------------------
 
     def run(self) -> Extraction:
         module = self.ctx.module
         module_unit = self._unit(module, None)
-        frame = _Frame(self.semantic.module_scope, module_unit, _NameCounter(), home=True)
+        frame = Frame(self.semantic.module_scope, module_unit, _NameCounter(), home=True)
         self.module_frame = frame
-        self._guarded(lambda: self.exec_block(_statements(module), frame))
+        self._guarded(lambda: self.exec_block(statements_of(module), frame))
         for info in self.semantic.functions:
-            if self.steps > _MAX_STEPS:
+            if self.steps > MAX_STEPS:
                 self.result.complete = False
                 break
             self._guarded(lambda info=info: self.run_function_home(info))
@@ -366,10 +213,11 @@ class Interpreter:
     def _guarded(self, action) -> None:
         try:
             action()
-        except _OutOfBudget:
+        except (OutOfBudget, RecursionError):
             self.result.complete = False
-        except RecursionError:
+        except Exception:  # a bug here must cost the user one function's models, not the file
             self.result.complete = False
+            self.result.failures.append(traceback.format_exc(limit=8))
 
     def _unit(self, node, name) -> BuildUnit:
         unit = self.units.get(id(node))
@@ -380,7 +228,7 @@ class Interpreter:
         return unit
 
     def run_function_home(self, info) -> None:
-        frame = _Frame(info.body_scope, self._unit(info.node, info.node.name.value), _NameCounter(), home=True, parent=self.module_frame)
+        frame = Frame(info.body_scope, self._unit(info.node, info.node.name.value), _NameCounter(), home=True, parent=self.module_frame)
         params = info.node.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             name = param.name.value
@@ -393,12 +241,12 @@ class Interpreter:
                 frame.env[star.name.value] = OPAQUE
         self.stack.append(info.node)
         try:
-            self.exec_block(_statements(info.node.body), frame)
+            self.exec_block(statements_of(info.node.body), frame)
         finally:
             self.stack.pop()
 
-    def _bare_frame(self, scope: Scope) -> _Frame:
-        return _Frame(scope, self.module_frame.unit, _NameCounter(), home=False, parent=self.module_frame)
+    def _bare_frame(self, scope: Scope) -> Frame:
+        return Frame(scope, self.module_frame.unit, _NameCounter(), home=False, parent=self.module_frame)
 
     def _choose_models(self) -> None:
         for key, homes in self.home_by_call.items():
@@ -426,11 +274,6 @@ class Interpreter:
         order = {id(n): i for i, n in enumerate(c.node for c in self.ctx.calls)}
         self.result.models.sort(key=lambda m: order.get(id(m.call.node), 0) if m.call is not None else 0)
 
-    def _tick(self) -> None:
-        self.steps += 1
-        if self.steps > _MAX_STEPS:
-            raise _OutOfBudget
-
     def _image_data_format(self):
         for call in self.ctx.calls:
             func = call.node.func
@@ -439,480 +282,11 @@ class Interpreter:
                 return UNKNOWN
         return CHANNELS_LAST
 
-    def call_of(self, node: cst.Call, frame: _Frame) -> Call:
+    def call_of(self, node: cst.Call, frame: Frame) -> Call:
         call = self.calls_by_node.get(id(node))
         if call is None:
             call = Call(node, frame.scope, None)
         return call
-
-    # -- statements ---------------------------------------------------------------------------
-
-    def exec_block(self, statements, frame: _Frame) -> None:
-        for statement in statements:
-            if frame.terminated:
-                return
-            self._tick()
-            self.exec_statement(statement, frame)
-
-    def exec_statement(self, node, frame: _Frame) -> None:
-        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            for small in node.body:
-                if frame.terminated:
-                    return
-                self.exec_small(small, frame)
-        elif isinstance(node, cst.If):
-            self.exec_if(node, frame)
-        elif isinstance(node, cst.For):
-            self.exec_for(node, frame)
-        elif isinstance(node, cst.While):
-            self.eval(node.test, frame)
-            self.havoc(_statements(node.body), frame)
-        elif isinstance(node, (cst.Try, cst.TryStar)):
-            self.exec_try(node, frame)
-        elif isinstance(node, cst.With):
-            for item in node.items:
-                self.eval(item.item, frame)
-                if item.asname is not None:
-                    self.bind(item.asname.name, OPAQUE, frame)
-            self.exec_block(_statements(node.body), frame)
-        elif isinstance(node, cst.FunctionDef):
-            info = self.semantic.function_of.get(node)
-            frame.env[node.name.value] = Function(info, frame) if info is not None else OPAQUE
-        elif isinstance(node, cst.ClassDef):
-            frame.env[node.name.value] = OPAQUE
-        elif isinstance(node, cst.Match):
-            self.havoc([node], frame)
-
-    def exec_small(self, node, frame: _Frame) -> None:
-        if isinstance(node, cst.Assign):
-            value = self.eval(node.value, frame)
-            for target in node.targets:
-                self.bind(target.target, value, frame)
-        elif isinstance(node, cst.AnnAssign):
-            if node.value is not None:
-                self.bind(node.target, self.eval(node.value, frame), frame)
-        elif isinstance(node, cst.AugAssign):
-            value = self.eval(node.value, frame)
-            if isinstance(node.target, cst.Name):
-                old = self.eval(node.target, frame)
-                self.bind(node.target, self._binary(type(node.operator), old, value), frame)
-        elif isinstance(node, cst.Expr):
-            self.eval(node.value, frame)
-        elif isinstance(node, cst.Return):
-            frame.returns.append(self.eval(node.value, frame) if node.value is not None else Const(None))
-            frame.terminated = True
-        elif isinstance(node, cst.Raise):
-            frame.terminated = True
-        elif isinstance(node, cst.Del):
-            self.bind(node.target, OPAQUE, frame)
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            for item in node.names:
-                frame.env[item.name.value] = OPAQUE
-
-    def bind(self, target, value, frame: _Frame) -> None:
-        if isinstance(target, cst.Name):
-            frame.env[target.value] = value
-            if frame.home and isinstance(value, Model) and value.variable is None:
-                value.variable = target.value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            elements = list(target.elements)
-            items = _seq_items(value)
-            if items is not None and len(items) == len(elements) and not any(isinstance(e, cst.StarredElement) for e in elements):
-                for element, item in zip(elements, items):
-                    self.bind(element.value, item, frame)
-            else:
-                for element in elements:
-                    self.bind(element.value, OPAQUE, frame)
-        elif isinstance(target, cst.StarredElement):
-            self.bind(target.value, OPAQUE, frame)
-        elif isinstance(target, cst.Attribute):
-            base = target.value
-            if isinstance(base, cst.Name):
-                frame.env[f"{base.value}.{target.attr.value}"] = value
-            if target.attr.value == "trainable":
-                owner = self.eval(base, frame)
-                flag = value.value if isinstance(value, Const) and isinstance(value.value, bool) else UNKNOWN
-                if frame.uncertain:
-                    flag = UNKNOWN
-                if isinstance(owner, (Layer, Model)):
-                    owner.trainable = flag
-        elif isinstance(target, cst.Subscript):
-            base = target.value
-            while isinstance(base, (cst.Subscript, cst.Attribute)):
-                base = base.value
-            if isinstance(base, cst.Name) and base.value in frame.env:
-                frame.env[base.value] = OPAQUE
-
-    def exec_if(self, node: cst.If, frame: _Frame) -> None:
-        truth = self.truth(self.eval(node.test, frame), node.test)
-        orelse = node.orelse
-        if truth is True:
-            self.exec_block(_statements(node.body), frame)
-            return
-        if truth is False:
-            if isinstance(orelse, cst.If):
-                self.exec_if(orelse, frame)
-            elif isinstance(orelse, cst.Else):
-                self.exec_block(_statements(orelse.body), frame)
-            return
-        saved = dict(frame.env)
-        frame.uncertain += 1
-        try:
-            frame.env, frame.terminated = dict(saved), False
-            self.exec_block(_statements(node.body), frame)
-            first_env, first_done = frame.env, frame.terminated
-            frame.env, frame.terminated = dict(saved), False
-            if isinstance(orelse, cst.If):
-                self.exec_if(orelse, frame)
-            elif isinstance(orelse, cst.Else):
-                self.exec_block(_statements(orelse.body), frame)
-            second_env, second_done = frame.env, frame.terminated
-        finally:
-            frame.uncertain -= 1
-        if first_done and second_done:
-            frame.env, frame.terminated = first_env, True
-        elif first_done:
-            frame.env, frame.terminated = second_env, False
-        elif second_done:
-            frame.env, frame.terminated = first_env, False
-        else:
-            frame.env, frame.terminated = self._join_envs(first_env, second_env), False
-
-    @staticmethod
-    def _join_envs(first: dict, second: dict) -> dict:
-        joined = {}
-        for name in set(first) | set(second):
-            if name in first and name in second:
-                joined[name] = _join_values([first[name], second[name]])
-            else:
-                joined[name] = OPAQUE
-        return joined
-
-    def exec_for(self, node: cst.For, frame: _Frame) -> None:
-        items = _seq_items(self.eval(node.iter, frame))
-        body = _statements(node.body)
-        if items is None or len(items) > _MAX_UNROLL or _has_loop_exit(body) or node.orelse is not None:
-            self.havoc(body, frame, node.target)
-            return
-        for item in items:
-            if frame.terminated:
-                return
-            self.bind(node.target, item, frame)
-            self.exec_block(body, frame)
-
-    def havoc(self, body, frame: _Frame, target=None) -> None:
-        """Run a block that may run any number of times (or not at all) on a copy, then forget
-        every name it assigns."""
-        saved = dict(frame.env)
-        frame.uncertain += 1
-        try:
-            frame.env = dict(saved)
-            if target is not None:
-                self.bind(target, OPAQUE, frame)
-            self.exec_block(body, frame)
-        finally:
-            frame.uncertain -= 1
-        frame.env, frame.terminated = saved, False
-        names = _assigned_names(body)
-        if target is not None:
-            _target_names(target, names)
-        for name in names:
-            frame.env[name] = OPAQUE
-
-    def exec_try(self, node, frame: _Frame) -> None:
-        self.exec_block(_statements(node.body), frame)
-        if frame.terminated:
-            return
-        for handler in node.handlers:
-            self.havoc(_statements(handler.body), frame, handler.name.name if handler.name is not None else None)
-        if node.orelse is not None:
-            self.exec_block(_statements(node.orelse.body), frame)
-        if node.finalbody is not None:
-            self.exec_block(_statements(node.finalbody.body), frame)
-
-    # -- names --------------------------------------------------------------------------------
-
-    def lookup(self, node: cst.Name, frame: _Frame) -> Value:
-        name = node.value
-        current = frame
-        while current is not None:
-            if name in current.env:
-                return current.env[name]
-            if name in current.scope.bindings and current.scope is not self.semantic.module_scope:
-                break
-            current = current.parent
-        scope = frame.scope
-        bindings = self.semantic.lookup(name, scope)
-        if bindings is None:
-            path = self.semantic.star_import_path(name)
-            if path:
-                return Ref(path, keras_name(path))
-            if name in ("None", "True", "False"):
-                return Const({"None": None, "True": True, "False": False}[name])
-            if name in _BUILTINS:
-                return Ref(f"builtins.{name}")
-            return OPAQUE
-        if all(b.kind is BindingKind.IMPORT for b in bindings) or self._alias(bindings):
-            path = self.ctx.qualified_name(node, scope)
-            if path is not None:
-                return Ref(path, keras_name(path))
-            return OPAQUE
-        if len(bindings) == 1 and bindings[0].kind is BindingKind.FUNCTION:
-            info = self.semantic.function_of.get(bindings[0].node)
-            if info is not None:
-                closure = self.module_frame if bindings[0].scope is self.semantic.module_scope else None
-                return Function(info, closure)
-        constant = self.ctx.constant(node, scope)
-        if constant is not None:
-            return Const(constant.value)
-        return OPAQUE
-
-    def _alias(self, bindings) -> bool:
-        return (
-            len(bindings) == 1
-            and bindings[0].kind is BindingKind.ASSIGN
-            and isinstance(bindings[0].value, (cst.Name, cst.Attribute))
-            and self.semantic.binding_path(bindings[0]) is not None
-        )
-
-    # -- expressions --------------------------------------------------------------------------
-
-    def eval(self, node, frame: _Frame) -> Value:
-        try:
-            return self._eval(node, frame)
-        except (_OutOfBudget, RecursionError):
-            raise
-        except Exception:  # an unexpected construct must never stop the analysis
-            return OPAQUE
-
-    def _eval(self, node, frame: _Frame) -> Value:
-        handler = _EVALUATORS.get(type(node))
-        if handler is None:
-            return OPAQUE
-        return handler(self, node, frame)
-
-    def _eval_literal(self, node, frame: _Frame) -> Value:
-        value = self.literals.get(id(node), _MISSING)
-        if value is _MISSING:
-            try:
-                value = Const(ast.literal_eval(node.value))
-            except (ValueError, SyntaxError):
-                value = OPAQUE
-            self.literals[id(node)] = value
-        return value
-
-    def _eval_concatenated(self, node, frame: _Frame) -> Value:
-        left, right = self.eval(node.left, frame), self.eval(node.right, frame)
-        if _is_const(left) and _is_const(right) and isinstance(left.value, str) and isinstance(right.value, str):
-            return Const(left.value + right.value)
-        return OPAQUE
-
-    def _eval_sequence(self, node, frame: _Frame) -> Value:
-        items: list = []
-        for element in node.elements:
-            if type(element) is cst.StarredElement:
-                inner = _seq_items(self.eval(element.value, frame))
-                if inner is None:
-                    return OPAQUE
-                items.extend(inner)
-            else:
-                items.append(self.eval(element.value, frame))
-        return self._sequence(items, type(node) is cst.Tuple)
-
-    def _eval_dict(self, node, frame: _Frame) -> Value:
-        entries = {}
-        for element in node.elements:
-            if type(element) is not cst.DictElement:
-                return OPAQUE
-            key = self.eval(element.key, frame)
-            value = self.eval(element.value, frame)
-            if not _is_const(key):
-                return OPAQUE
-            entries[key.value] = value
-        if all(_is_const(v) for v in entries.values()):
-            return Const({k: v.value for k, v in entries.items()})
-        return Mapping(entries)
-
-    def _eval_binary(self, node, frame: _Frame) -> Value:
-        return self._binary(type(node.operator), self.eval(node.left, frame), self.eval(node.right, frame))
-
-    def _eval_unary(self, node, frame: _Frame) -> Value:
-        operand = self.eval(node.expression, frame)
-        if type(node.operator) is cst.Not:
-            truth = self.truth(operand)
-            return OPAQUE if truth is None else Const(not truth)
-        if _is_const(operand) and isinstance(operand.value, (int, float)) and not isinstance(operand.value, bool):
-            if type(node.operator) is cst.Minus:
-                return Const(-operand.value)
-            if type(node.operator) is cst.Plus:
-                return Const(+operand.value)
-        if isinstance(operand, Array):
-            return operand
-        return OPAQUE
-
-    def _eval_boolean(self, node, frame: _Frame) -> Value:
-        left = self.eval(node.left, frame)
-        truth = self.truth(left)
-        if truth is None:
-            self.eval(node.right, frame)
-            return OPAQUE
-        if type(node.operator) is cst.And:
-            return self.eval(node.right, frame) if truth else left
-        return left if truth else self.eval(node.right, frame)
-
-    def _eval_if_expression(self, node, frame: _Frame) -> Value:
-        truth = self.truth(self.eval(node.test, frame), node.test)
-        if truth is True:
-            return self.eval(node.body, frame)
-        if truth is False:
-            return self.eval(node.orelse, frame)
-        return _join_values([self.eval(node.body, frame), self.eval(node.orelse, frame)])
-
-    def _eval_named(self, node, frame: _Frame) -> Value:
-        value = self.eval(node.value, frame)
-        self.bind(node.target, value, frame)
-        return value
-
-    def _sequence(self, items: list, is_tuple: bool) -> Value:
-        if all(_is_const(i) for i in items):
-            values = [i.value for i in items]
-            return Const(tuple(values) if is_tuple else values)
-        return Seq(items, is_tuple)
-
-    def truth(self, value, node=None) -> bool | None:
-        if node is not None and self._is_main_guard(node):
-            return True
-        if isinstance(value, Const):
-            try:
-                return bool(value.value)
-            except Exception:
-                return None
-        if isinstance(value, Seq):
-            return bool(value.items)
-        if isinstance(value, (Tensor, Layer, Model, Array, Function)):
-            return True
-        return None
-
-    @staticmethod
-    def _is_main_guard(node) -> bool:
-        """`__name__ == "__main__"`: keras-lint reads a file as a program that runs."""
-        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
-            return False
-        left, target = node.left, node.comparisons[0]
-        return (
-            isinstance(left, cst.Name)
-            and left.value == "__name__"
-            and isinstance(target.operator, cst.Equal)
-            and isinstance(target.comparator, cst.SimpleString)
-            and target.comparator.evaluated_value == "__main__"
-        )
-
-    def eval_comparison(self, node: cst.Comparison, frame: _Frame) -> Value:
-        left = self.eval(node.left, frame)
-        result = True
-        for target in node.comparisons:
-            right = self.eval(target.comparator, frame)
-            op = _COMPARE.get(type(target.operator))
-            if op is None or not _is_const(left) or not _is_const(right):
-                return OPAQUE
-            try:
-                if not op(left.value, right.value):
-                    result = False
-            except Exception:
-                return OPAQUE
-            left = right
-        return Const(result)
-
-    def _binary(self, op_type, left, right) -> Value:
-        op = _BINARY.get(op_type)
-        if op is None:
-            return OPAQUE
-        if _is_const(left) and _is_const(right):
-            a, b = left.value, right.value
-            if op is operator.pow and isinstance(b, int) and b > 64:
-                return OPAQUE
-            if op is operator.mul and isinstance(a, (tuple, list, str)) and isinstance(b, int) and b > 10_000:
-                return OPAQUE
-            try:
-                value = op(a, b)
-            except Exception:
-                return OPAQUE
-            if isinstance(value, int) and abs(value) > 10**18:
-                return OPAQUE
-            return Const(value)
-        if op is operator.add and isinstance(left, (Seq, Const)) and isinstance(right, (Seq, Const)):
-            a, b = _seq_items(left), _seq_items(right)
-            if a is not None and b is not None:
-                is_tuple = isinstance(left, Seq) and left.is_tuple or isinstance(left, Const) and isinstance(left.value, tuple)
-                return self._sequence(a + b, is_tuple)
-        if isinstance(left, Array) and (_is_const(right) or (isinstance(right, Array) and right.shape == left.shape)):
-            return Array(left.shape, left.origin, left.node, left.single)
-        if isinstance(right, Array) and _is_const(left):
-            return Array(right.shape, right.origin, right.node, right.single)
-        if isinstance(left, Tensor) or isinstance(right, Tensor):
-            # A Keras operation on symbolic tensors: a node keras-lint does not follow.
-            return Tensor(UNKNOWN)
-        return OPAQUE
-
-    def eval_attribute(self, node: cst.Attribute, frame: _Frame) -> Value:
-        base_node = node.value
-        if isinstance(base_node, cst.Name):
-            key = f"{base_node.value}.{node.attr.value}"
-            current = frame
-            while current is not None:
-                if key in current.env:
-                    return current.env[key]
-                current = current.parent
-        path = self.ctx.qualified_name(node, frame.scope) if self._root_is_import(node, frame) else None
-        if path is not None:
-            return Ref(path, keras_name(path))
-        base = self.eval(base_node, frame)
-        attr = node.attr.value
-        if isinstance(base, Ref):
-            full = f"{base.path}.{attr}"
-            return Ref(full, keras_name(full))
-        if isinstance(base, Tensor):
-            if attr == "shape":
-                return self._shape_value(base.shape)
-            return OPAQUE
-        if isinstance(base, Model):
-            return self._model_attribute(base, attr)
-        if isinstance(base, Layer):
-            if attr == "output" and base.nodes:
-                outputs = base.nodes[0].outputs
-                return outputs[0] if len(outputs) == 1 else Seq(list(outputs))
-            if attr == "output" and base.output_tensor is not None:
-                return base.output_tensor
-            if attr == "input" and base.nodes:
-                inputs = base.nodes[0].inputs
-                return inputs[0] if len(inputs) == 1 else Seq(list(inputs))
-            if attr == "output_shape":
-                return self._shape_value(base.output_shape) if isinstance(base.output_shape, tuple) else OPAQUE
-            return Method(base, attr)
-        if isinstance(base, Array):
-            if attr == "shape":
-                return self._shape_value(base.shape)
-            if attr == "T":
-                return Array(tuple(reversed(base.shape)), base.origin, base.node)
-            if attr == "ndim":
-                return Const(len(base.shape))
-            return Method(base, attr)
-        return Method(base, attr)
-
-    def _root_is_import(self, node, frame: _Frame) -> bool:
-        """Whether an attribute chain starts at a name the local frame does not hold (so its
-        meaning comes from an import)."""
-        root = node
-        while isinstance(root, cst.Attribute):
-            root = root.value
-        if not isinstance(root, cst.Name):
-            return False
-        current = frame
-        while current is not None:
-            if root.value in current.env:
-                return isinstance(current.env[root.value], Ref)
-            current = current.parent
-        return True
 
     def _shape_value(self, shape) -> Value:
         if not isinstance(shape, tuple):
@@ -944,48 +318,7 @@ class Interpreter:
             return self._shape_value(shapes[0]) if len(shapes) == 1 else OPAQUE
         return Method(model, attr)
 
-    def eval_subscript(self, node: cst.Subscript, frame: _Frame) -> Value:
-        base = self.eval(node.value, frame)
-        if isinstance(base, Array):
-            return self._array_subscript(base, node, frame)
-        if len(node.slice) != 1:
-            return Tensor(UNKNOWN) if isinstance(base, Tensor) else OPAQUE
-        index = node.slice[0].slice
-        if isinstance(base, Tensor):
-            return Tensor(UNKNOWN)
-        if isinstance(base, Mapping) and isinstance(index, cst.Index):
-            key = self.eval(index.value, frame)
-            return base.items.get(key.value, OPAQUE) if _is_const(key) else OPAQUE
-        items = _seq_items(base)
-        if items is None:
-            return OPAQUE
-        if isinstance(index, cst.Index):
-            position = self.eval(index.value, frame)
-            if _is_const(position) and isinstance(position.value, int) and not isinstance(position.value, bool):
-                try:
-                    return items[position.value]
-                except IndexError:
-                    return OPAQUE
-            return OPAQUE
-        if isinstance(index, cst.Slice):
-            bounds = []
-            for part in (index.lower, index.upper, index.step):
-                if part is None:
-                    bounds.append(None)
-                    continue
-                bound = self.eval(part, frame)
-                if not _is_const(bound) or not (bound.value is None or isinstance(bound.value, int)):
-                    return OPAQUE
-                bounds.append(bound.value)
-            try:
-                chosen = items[slice(*bounds)]
-            except ValueError:
-                return OPAQUE
-            is_tuple = isinstance(base, Seq) and base.is_tuple or isinstance(base, Const) and isinstance(base.value, tuple)
-            return self._sequence(chosen, is_tuple)
-        return OPAQUE
-
-    def _array_subscript(self, base: Array, node: cst.Subscript, frame: _Frame) -> Value:
+    def _array_subscript(self, base: Array, node: cst.Subscript, frame: Frame) -> Value:
         """`x[np.newaxis, ...]`, `x[None]`, `x[:, :, 0]`-free indexing that only adds axes."""
         shape = list(base.shape)
         result: list = []
@@ -1025,135 +358,9 @@ class Interpreter:
             return False
         return self.ctx.qualified_name(node, frame.scope) == "numpy.newaxis"
 
-    def eval_list_comprehension(self, node: cst.ListComp, frame: _Frame) -> Value:
-        clause = node.for_in
-        if clause.inner_for_in is not None or clause.ifs:
-            return OPAQUE
-        items = _seq_items(self.eval(clause.iter, frame))
-        if items is None or len(items) > _MAX_UNROLL:
-            return OPAQUE
-        scope = self.semantic.scope_of_node.get(node, frame.scope)
-        results = []
-        for item in items:
-            inner = _Frame(scope, frame.unit, frame.names, frame.home, parent=frame, uncertain=frame.uncertain, depth=frame.depth)
-            self.bind(clause.target, item, inner)
-            results.append(self.eval(node.elt, inner))
-        return self._sequence(results, False)
-
-    # -- calls --------------------------------------------------------------------------------
-
-    def eval_arguments(self, node: cst.Call, frame: _Frame):
-        """Positional values, keyword values, and whether a `*`/`**` argument was not followed."""
-        positional: list = []
-        keywords: dict = {}
-        unknown_star = False
-        for arg in node.args:
-            value = self.eval(arg.value, frame)
-            if arg.star == "*":
-                items = _seq_items(value)
-                if items is None:
-                    unknown_star = True
-                else:
-                    positional.extend(items)
-            elif arg.star == "**":
-                if isinstance(value, Const) and isinstance(value.value, dict):
-                    keywords.update({k: Const(v) for k, v in value.value.items()})
-                elif isinstance(value, Mapping):
-                    keywords.update(value.items)
-                else:
-                    unknown_star = True
-            elif arg.keyword is not None:
-                keywords[arg.keyword.value] = value
-            else:
-                positional.append(value)
-        return positional, keywords, unknown_star
-
-    def eval_call(self, node: cst.Call, frame: _Frame) -> Value:
-        self._tick()
-        callee = self.eval(node.func, frame)
-        positional, keywords, unknown_star = self.eval_arguments(node, frame)
-        if isinstance(callee, Ref):
-            return self.call_ref(callee, node, positional, keywords, unknown_star, frame)
-        if isinstance(callee, Function):
-            if unknown_star:
-                return OPAQUE
-            return self.call_function(callee, positional, keywords, frame)
-        if isinstance(callee, Model):
-            return self.apply_model(callee, node, positional, keywords, frame)
-        if isinstance(callee, Layer):
-            return self.apply_layer(callee, node, positional, keywords, frame)
-        if isinstance(callee, Method):
-            return self.call_method(callee, node, positional, keywords, frame)
-        return OPAQUE
-
-    def call_function(self, function: Function, positional: list, keywords: dict, frame: _Frame) -> Value:
-        info = function.info
-        if frame.depth >= _MAX_INLINE_DEPTH or info.node in self.stack:
-            return OPAQUE
-        parent = function.closure if isinstance(function.closure, _Frame) else self.module_frame
-        inner = _Frame(info.body_scope, self._unit(info.node, info.node.name.value), frame.names, home=False, parent=parent, uncertain=frame.uncertain, depth=frame.depth + 1)
-        params = info.node.params
-        ordered = [*params.posonly_params, *params.params]
-        for index, param in enumerate(ordered):
-            name = param.name.value
-            if index < len(positional):
-                inner.env[name] = positional[index]
-            elif name in keywords:
-                inner.env[name] = keywords.pop(name)
-            elif param.default is not None:
-                inner.env[name] = self.eval(param.default, parent)
-            else:
-                inner.env[name] = OPAQUE
-        for param in params.kwonly_params:
-            name = param.name.value
-            if name in keywords:
-                inner.env[name] = keywords.pop(name)
-            elif param.default is not None:
-                inner.env[name] = self.eval(param.default, parent)
-            else:
-                inner.env[name] = OPAQUE
-        if isinstance(params.star_arg, cst.Param):
-            inner.env[params.star_arg.name.value] = Seq(list(positional[len(ordered) :]), True)
-        if isinstance(params.star_kwarg, cst.Param):
-            inner.env[params.star_kwarg.name.value] = Mapping(dict(keywords))
-        self.stack.append(info.node)
-        try:
-            self.exec_block(_statements(info.node.body), inner)
-        finally:
-            self.stack.pop()
-        if not inner.returns:
-            return Const(None)
-        return _join_values(inner.returns)
-
-    def call_method(self, method: Method, node: cst.Call, positional: list, keywords: dict, frame: _Frame) -> Value:
-        receiver, name = method.receiver, method.name
-        if isinstance(receiver, Model):
-            return self.model_method(receiver, name, node, positional, keywords, frame)
-        if isinstance(receiver, Array):
-            if name in ("astype", "copy"):
-                return Array(receiver.shape, receiver.origin, node, receiver.single)
-            if name == "reshape":
-                shape = positional[0] if len(positional) == 1 else self._sequence(positional, True)
-                return self._reshape_array(receiver, _const_value(shape), node)
-            return OPAQUE
-        if receiver is OPAQUE and name in _MODEL_METHODS:
-            # A model keras-lint does not know (a parameter, say): the call still tells what
-            # data it is given.
-            values = self._method_values(name, positional, keywords)
-            self.result.method_calls.append(MethodCall(name, self.call_of(node, frame), values, None))
-            return OPAQUE
-        if isinstance(receiver, Seq) and name in ("append", "extend", "insert", "pop", "remove"):
-            # A list of layers or tensors built up step by step: keep following appends.
-            if name == "append" and len(positional) == 1 and not frame.uncertain:
-                receiver.items.append(positional[0])
-                return Const(None)
-            receiver.items[:] = [OPAQUE]
-            return OPAQUE
-        return OPAQUE
-
     # -- Keras and NumPy ------------------------------------------------------------------
 
-    def call_ref(self, ref: Ref, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Value:
+    def call_ref(self, ref: Ref, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: Frame) -> Value:
         name = ref.keras
         if name is not None:
             return self.call_keras(name, node, positional, keywords, unknown_star, frame)
@@ -1164,7 +371,7 @@ class Interpreter:
             return self._builtin(path[len("builtins.") :], positional)
         return OPAQUE
 
-    def call_keras(self, name: KerasName, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Value:
+    def call_keras(self, name: KerasName, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: Frame) -> Value:
         api = name.api or name.path
         if api in _INPUT_FUNCTIONS:
             return self.make_input(name, node, positional, keywords, unknown_star, frame)
@@ -1201,19 +408,19 @@ class Interpreter:
         module, _, last = api.rpartition(".")
         return module == "keras.layers" and last[:1].isupper() and keras3.signature(api) is not None
 
-    def _name_for(self, keywords: dict, class_name: str, frame: _Frame) -> str:
+    def _name_for(self, keywords: dict, class_name: str, frame: Frame) -> str:
         given = keywords.get("name")
         if isinstance(given, Const) and isinstance(given.value, str):
             return given.value
         return frame.names.auto(class_name)
 
-    def _register_layer(self, layer: Layer, frame: _Frame) -> Layer:
+    def _register_layer(self, layer: Layer, frame: Frame) -> Layer:
         if frame.uncertain:
             layer.conditional = True
         self.result.layers.append(layer)
         return layer
 
-    def make_layer(self, name: KerasName, api: str, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: _Frame) -> Layer:
+    def make_layer(self, name: KerasName, api: str, node: cst.Call, positional: list, keywords: dict, unknown_star: bool, frame: Frame) -> Layer:
         class_name = api.rsplit(".", 1)[-1]
         if unknown_star:
             config = LayerConfig(api, {}, frozenset(), self.result.image_data_format, invalid=None)
@@ -1230,14 +437,14 @@ class Interpreter:
 
     def _input_shape(self, shape_value, batch_size_value=None, batch_shape_value=None):
         """The tensor shape an Input/InputLayer describes, or UNKNOWN."""
-        batch_shape = _const_value(batch_shape_value) if batch_shape_value is not None else None
+        batch_shape = constant_of(batch_shape_value) if batch_shape_value is not None else None
         if batch_shape not in (None, UNKNOWN):
             if isinstance(batch_shape, (tuple, list)) and all(d is None or d is UNKNOWN or (isinstance(d, int) and not isinstance(d, bool)) for d in batch_shape):
                 return tuple(batch_shape)
             return UNKNOWN
         if batch_shape is UNKNOWN:
             return UNKNOWN
-        shape = _const_value(shape_value) if shape_value is not None else None
+        shape = constant_of(shape_value) if shape_value is not None else None
         if shape is None or shape is UNKNOWN:
             return UNKNOWN
         if isinstance(shape, int) and not isinstance(shape, bool):
@@ -1246,12 +453,12 @@ class Interpreter:
             return UNKNOWN
         if not all(d is None or d is UNKNOWN or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
             return UNKNOWN
-        batch = _const_value(batch_size_value) if batch_size_value is not None else None
+        batch = constant_of(batch_size_value) if batch_size_value is not None else None
         if batch is not None and not isinstance(batch, int):
             batch = UNKNOWN
         return (batch, *shape)
 
-    def _new_input_layer(self, shape, name: str, keras: KerasName | None, call: Call | None, argument, frame: _Frame) -> Layer:
+    def _new_input_layer(self, shape, name: str, keras: KerasName | None, call: Call | None, argument, frame: Frame) -> Layer:
         layer = Layer("InputLayer", name, keras, None, call)
         layer.built = True
         layer.trainable_params = 0
@@ -1267,7 +474,7 @@ class Interpreter:
         return layer
 
     def make_input(self, name, node, positional, keywords, unknown_star, frame) -> Value:
-        if unknown_star or _const_value(keywords.get("tensor", Const(None))) is not None:
+        if unknown_star or constant_of(keywords.get("tensor", Const(None))) is not None:
             return Tensor(UNKNOWN)
         call = self.call_of(node, frame)
         shape_value = positional[0] if positional else keywords.get("shape")
@@ -1292,7 +499,7 @@ class Interpreter:
 
     # -- applying layers -----------------------------------------------------------------------
 
-    def apply_layer(self, layer: Layer, node: cst.Call | None, positional: list, keywords: dict, frame: _Frame, owner: Model | None = None) -> Value:
+    def apply_layer(self, layer: Layer, node: cst.Call | None, positional: list, keywords: dict, frame: Frame, owner: Model | None = None) -> Value:
         if layer.model is not None:
             return self.apply_model(layer.model, node, positional, keywords, frame)
         if layer.class_name == "InputLayer" or layer.config is None:
@@ -1309,7 +516,7 @@ class Interpreter:
         for key, value in values.items():
             if key == parameters[0]:
                 continue
-            extra[key] = value.shape if isinstance(value, Tensor) else _const_value(value) if isinstance(value, (Const, Seq)) else UNKNOWN
+            extra[key] = value.shape if isinstance(value, Tensor) else constant_of(value) if isinstance(value, (Const, Seq)) else UNKNOWN
         main_shapes = _shape_of(main)
         inputs = _input_tensors(main) + [t for key, v in values.items() if key != parameters[0] for t in _tensors_in(v)]
         error = None
@@ -1322,7 +529,7 @@ class Interpreter:
             result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
         except InvalidLayer:
             result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
-        except (_OutOfBudget, RecursionError):
+        except (OutOfBudget, RecursionError):
             raise
         except Exception:  # a shape function bug must not cost the user the rest of the file
             result = LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
@@ -1406,7 +613,7 @@ class Interpreter:
         mode_value = keywords.pop("mode", None)
         if mode_value is None and not is_layer and len(positional) > 1:
             mode_value = positional[1]
-        mode = _const_value(mode_value) if mode_value is not None else "sum"
+        mode = constant_of(mode_value) if mode_value is not None else "sum"
         entry = legacy.merge_modes().get(mode) if isinstance(mode, str) else None
         if entry is None or entry.get("fix") != "safe" or unknown_star:
             return Tensor(UNKNOWN) if not is_layer else OPAQUE
@@ -1429,7 +636,7 @@ class Interpreter:
 
     # -- models -------------------------------------------------------------------------------
 
-    def _new_model(self, kind: str, name: str, node: cst.Call, frame: _Frame) -> Model:
+    def _new_model(self, kind: str, name: str, node: cst.Call, frame: Frame) -> Model:
         model = Model(kind, name, self.call_of(node, frame), frame.unit)
         model.layer = Layer("Sequential" if kind == "sequential" else "Functional", name, None, None, model.call, model=model)
         self.result.instances.append(model)
@@ -1449,16 +656,16 @@ class Interpreter:
         layers = positional[0] if positional else keywords.get("layers", Const(None))
         if isinstance(layers, Const) and layers.value is None:
             return model
-        items = _seq_items(layers)
+        items = sequence_items(layers)
         if items is None:
             model.complete = False
             return model
         for item in items:
             self.sequential_add(model, item, None, frame, rebuild=False)
-        self.rebuild(model)
+        self.rebuild(model, node)
         return model
 
-    def sequential_add(self, model: Model, value, node: cst.Call | None, frame: _Frame, rebuild: bool = True) -> None:
+    def sequential_add(self, model: Model, value, node: cst.Call | None, frame: Frame, rebuild: bool = True) -> None:
         if isinstance(value, Tensor) and value.layer is not None and value.layer.class_name == "InputLayer":
             layer = value.layer
         elif isinstance(value, Model):
@@ -1476,9 +683,9 @@ class Interpreter:
             self.result.ignored_input_shapes.append(IgnoredInputShape(layer, model))
         model.stack.append(layer)
         if rebuild:
-            self.rebuild(model)
+            self.rebuild(model, node)
 
-    def _implicit_input(self, model: Model, layer: Layer, frame: _Frame) -> None:
+    def _implicit_input(self, model: Model, layer: Layer, frame: Frame) -> None:
         """A first layer with `input_shape=` (or `input_dim=`) gives the Sequential an InputLayer."""
         config = layer.config
         keyword = layer.input_shape_keyword
@@ -1498,7 +705,7 @@ class Interpreter:
         input_layer = self._new_input_layer(shape, frame.names.auto("InputLayer"), None, layer.call, argument, frame)
         model.stack.append(input_layer)
 
-    def rebuild(self, model: Model) -> None:
+    def rebuild(self, model: Model, trigger: cst.CSTNode | None) -> None:
         """What Keras' Sequential does after each `add`: build the stack on its input."""
         for layer in model.stack:
             layer.nodes = [n for n in layer.nodes if n.owner is not model]
@@ -1513,11 +720,13 @@ class Interpreter:
         for layer in stack[1:]:
             if not isinstance(current, Tensor):
                 current = Tensor(UNKNOWN)
-            frame = _Frame(self.semantic.module_scope, model.unit, _NameCounter(), home=False)
+            frame = Frame(self.semantic.module_scope, model.unit, _NameCounter(), home=False)
             if layer.class_name == "?":
                 current = Tensor(UNKNOWN)
                 continue
             current = self.apply_layer(layer, None, [current], {}, frame, owner=model)
+            if isinstance(current, Tensor) and current.node is not None:
+                current.node.trigger = trigger
             if isinstance(current, Tensor) and current.node is not None and current.node.error is not None:
                 # Keras raises at this `add`: nothing after it is built.
                 model.outputs = [current]
@@ -1577,7 +786,7 @@ class Interpreter:
         main = positional[0] if positional else keywords.get("inputs", OPAQUE)
         shapes = _shape_of(main)
         if model.kind == "sequential" and not model.built and isinstance(shapes, tuple) and model.stack and model.stack[0].class_name != "InputLayer":
-            self._build_sequential(model, shapes, frame)
+            self._build_sequential(model, shapes, frame, node)
         expected = model.input_shapes
         given = shapes if isinstance(shapes, list) else [shapes]
         outputs_known = model.built and model.complete and len(given) == len(expected) and all(
@@ -1593,12 +802,12 @@ class Interpreter:
         self.result.nodes.append(graph_node)
         return tensors[0] if len(tensors) == 1 else Seq(list(tensors))
 
-    def _build_sequential(self, model: Model, shape, frame: _Frame) -> None:
+    def _build_sequential(self, model: Model, shape, frame: Frame, trigger: cst.CSTNode | None) -> None:
         if not isinstance(shape, tuple):
             return
         input_layer = self._new_input_layer(shape, frame.names.auto("InputLayer"), None, None, None, frame)
         model.stack.insert(0, input_layer)
-        self.rebuild(model)
+        self.rebuild(model, trigger)
 
     def model_method(self, model: Model, name: str, node: cst.Call, positional, keywords, frame) -> Value:
         if name == "add" and model.kind == "sequential":
@@ -1610,15 +819,15 @@ class Interpreter:
                 model.complete = False
             else:
                 model.stack.pop()
-                self.rebuild(model)
+                self.rebuild(model, node)
             return OPAQUE
         if name == "build":
-            shape = _const_value(positional[0]) if positional else _const_value(keywords.get("input_shape", Const(None)))
+            shape = constant_of(positional[0]) if positional else constant_of(keywords.get("input_shape", Const(None)))
             if model.kind == "sequential" and isinstance(shape, (tuple, list)) and model.stack and model.stack[0].class_name != "InputLayer":
-                self._build_sequential(model, self._input_shape(None, None, Const(tuple(shape))), frame)
+                self._build_sequential(model, self._input_shape(None, None, Const(tuple(shape))), frame, node)
             return Const(None)
         if name == "get_layer":
-            wanted = _const_value(positional[0]) if positional else _const_value(keywords.get("name", OPAQUE))
+            wanted = constant_of(positional[0]) if positional else constant_of(keywords.get("name", OPAQUE))
             for layer in model.layers:
                 if layer.name == wanted:
                     return layer
@@ -1646,7 +855,7 @@ class Interpreter:
 
     def call_numpy(self, function: str, node, positional, keywords) -> Value:
         def shape_from(value):
-            shape = _const_value(value)
+            shape = constant_of(value)
             if isinstance(shape, int) and not isinstance(shape, bool):
                 return (shape,)
             if isinstance(shape, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
@@ -1676,7 +885,7 @@ class Interpreter:
             return Array(shape, f"np.{function}", node) if shape is not None else OPAQUE
         if function == "expand_dims":
             array = positional[0] if positional else keywords.get("a")
-            axis = _const_value(positional[1] if len(positional) > 1 else keywords.get("axis", OPAQUE))
+            axis = constant_of(positional[1] if len(positional) > 1 else keywords.get("axis", OPAQUE))
             if not isinstance(array, Array) or not isinstance(axis, int) or isinstance(axis, bool):
                 return OPAQUE
             rank = len(array.shape) + 1
@@ -1689,13 +898,13 @@ class Interpreter:
             value = positional[0] if positional else OPAQUE
             if isinstance(value, Array):
                 return Array(value.shape, value.origin, node, value.single)
-            shape = _nested_shape(_const_value(value))
+            shape = _nested_shape(constant_of(value))
             return Array(shape, "np.array", node) if shape is not None else OPAQUE
         if function == "reshape":
             array = positional[0] if positional else keywords.get("a")
             shape = positional[1] if len(positional) > 1 else keywords.get("newshape", keywords.get("shape", OPAQUE))
             if isinstance(array, Array):
-                return self._reshape_array(array, _const_value(shape), node)
+                return self._reshape_array(array, constant_of(shape), node)
             return OPAQUE
         return OPAQUE
 
@@ -1724,8 +933,8 @@ class Interpreter:
         return Array(shape, array.origin, node)
 
     def _load_img(self, positional, keywords) -> Value:
-        size = _const_value(keywords.get("target_size", positional[2] if len(positional) > 2 else Const(None)))
-        mode = _const_value(keywords.get("color_mode", positional[1] if len(positional) > 1 else Const("rgb")))
+        size = constant_of(keywords.get("target_size", positional[2] if len(positional) > 2 else Const(None)))
+        mode = constant_of(keywords.get("color_mode", positional[1] if len(positional) > 1 else Const("rgb")))
         channels = {"grayscale": 1, "rgb": 3, "rgba": 4}.get(mode, UNKNOWN) if isinstance(mode, str) else UNKNOWN
         if "grayscale" in keywords:
             channels = UNKNOWN
@@ -1737,7 +946,7 @@ class Interpreter:
         image = positional[0] if positional else keywords.get("img", OPAQUE)
         if not isinstance(image, Image):
             return OPAQUE
-        data_format = _const_value(keywords.get("data_format", positional[1] if len(positional) > 1 else Const(None)))
+        data_format = constant_of(keywords.get("data_format", positional[1] if len(positional) > 1 else Const(None)))
         if data_format is None:
             data_format = self.result.image_data_format
         height, width = image.size if isinstance(image.size, tuple) else (UNKNOWN, UNKNOWN)
@@ -1749,64 +958,98 @@ class Interpreter:
             shape = (UNKNOWN, UNKNOWN, UNKNOWN)
         return Array(shape, "img_to_array", node, single=True)
 
-    def _builtin(self, name: str, positional: list) -> Value:
-        if name == "print":
-            return Const(None)
-        if name in ("list", "tuple") and len(positional) == 1:
-            items = _seq_items(positional[0])
-            return self._sequence(items, name == "tuple") if items is not None else OPAQUE
-        if name == "len" and len(positional) == 1:
-            items = _seq_items(positional[0])
-            return Const(len(items)) if items is not None else OPAQUE
-        if name == "enumerate" and len(positional) == 1:
-            items = _seq_items(positional[0])
-            return Seq([Seq([Const(i), item], True) for i, item in enumerate(items)]) if items is not None else OPAQUE
-        if name == "zip" and positional:
-            columns = [_seq_items(p) for p in positional]
-            if any(c is None for c in columns):
-                return OPAQUE
-            return Seq([Seq(list(row), True) for row in zip(*columns)])
-        values = [_const_value(v) for v in positional]
-        if any(v is UNKNOWN for v in values):
-            return OPAQUE
-        if name == "range" and all(isinstance(v, int) and not isinstance(v, bool) for v in values) and 1 <= len(values) <= 3:
-            try:
-                result = range(*values)
-            except ValueError:
-                return OPAQUE
-            if len(result) > 10_000:
-                return OPAQUE
-            return Const(list(result))
-        functions = {"int": int, "float": float, "min": min, "max": max, "abs": abs, "round": round, "sum": sum}
-        if name in functions and values:
-            try:
-                return Const(functions[name](*values))
-            except Exception:
-                return OPAQUE
+    # -- what values mean: the interpreter's hooks -----------------------------------------
+
+    def unit_of(self, info) -> BuildUnit:
+        return self._unit(info.node, info.node.name.value)
+
+    def bound(self, name: str, value: Value, frame: Frame) -> None:
+        if frame.home and isinstance(value, Model) and value.variable is None:
+            value.variable = name
+
+    def assign_attribute(self, owner: Value, attribute: str, value: Value, frame: Frame) -> None:
+        if attribute == "trainable" and isinstance(owner, (Layer, Model)):
+            flag = value.value if isinstance(value, Const) and isinstance(value.value, bool) else UNKNOWN
+            owner.trainable = UNKNOWN if frame.uncertain else flag
+
+    def is_object(self, value: Value) -> bool:
+        return isinstance(value, (Tensor, Layer, Model, Array))
+
+    def binary_objects(self, op, left: Value, right: Value) -> Value:
+        if isinstance(left, Array) and (isinstance(right, Const) or (isinstance(right, Array) and right.shape == left.shape)):
+            return Array(left.shape, left.origin, left.node, left.single)
+        if isinstance(right, Array) and isinstance(left, Const):
+            return Array(right.shape, right.origin, right.node, right.single)
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            # A Keras operation on symbolic tensors: a node keras-lint does not follow.
+            return Tensor(UNKNOWN)
         return OPAQUE
 
+    def attribute(self, base: Value, attr: str, node: cst.Attribute, frame: Frame) -> Value:
+        if isinstance(base, Tensor):
+            if attr == "shape":
+                return self._shape_value(base.shape)
+            return OPAQUE
+        if isinstance(base, Model):
+            return self._model_attribute(base, attr)
+        if isinstance(base, Layer):
+            if attr == "output" and base.nodes:
+                outputs = base.nodes[0].outputs
+                return outputs[0] if len(outputs) == 1 else Seq(list(outputs))
+            if attr == "output" and base.output_tensor is not None:
+                return base.output_tensor
+            if attr == "input" and base.nodes:
+                inputs = base.nodes[0].inputs
+                return inputs[0] if len(inputs) == 1 else Seq(list(inputs))
+            if attr == "output_shape":
+                return self._shape_value(base.output_shape) if isinstance(base.output_shape, tuple) else OPAQUE
+            return Method(base, attr)
+        if isinstance(base, Array):
+            if attr == "shape":
+                return self._shape_value(base.shape)
+            if attr == "T":
+                return Array(tuple(reversed(base.shape)), base.origin, base.node)
+            if attr == "ndim":
+                return Const(len(base.shape))
+            return Method(base, attr)
+        return Method(base, attr)
 
-_EVALUATORS = {
-    cst.Integer: Interpreter._eval_literal,
-    cst.Float: Interpreter._eval_literal,
-    cst.Imaginary: Interpreter._eval_literal,
-    cst.SimpleString: Interpreter._eval_literal,
-    cst.ConcatenatedString: Interpreter._eval_concatenated,
-    cst.Name: Interpreter.lookup,
-    cst.Attribute: Interpreter.eval_attribute,
-    cst.Call: Interpreter.eval_call,
-    cst.Tuple: Interpreter._eval_sequence,
-    cst.List: Interpreter._eval_sequence,
-    cst.Dict: Interpreter._eval_dict,
-    cst.Subscript: Interpreter.eval_subscript,
-    cst.BinaryOperation: Interpreter._eval_binary,
-    cst.UnaryOperation: Interpreter._eval_unary,
-    cst.BooleanOperation: Interpreter._eval_boolean,
-    cst.Comparison: Interpreter.eval_comparison,
-    cst.IfExp: Interpreter._eval_if_expression,
-    cst.NamedExpr: Interpreter._eval_named,
-    cst.ListComp: Interpreter.eval_list_comprehension,
-}
+    def unary_object(self, operand: Value) -> Value:
+        if isinstance(operand, Array):
+            return operand
+        return Tensor(UNKNOWN) if isinstance(operand, Tensor) else OPAQUE
+
+    def subscript(self, base: Value, node: cst.Subscript, frame: Frame) -> Value:
+        if isinstance(base, Array):
+            return self._array_subscript(base, node, frame)
+        if isinstance(base, Tensor):
+            return Tensor(UNKNOWN)  # x[:, 0]: a Keras operation keras-lint does not follow
+        return OPAQUE
+
+    def call_object(self, callee: Value, node: cst.Call, positional: list, keywords: dict, frame: Frame) -> Value:
+        if isinstance(callee, Model):
+            return self.apply_model(callee, node, positional, keywords, frame)
+        if isinstance(callee, Layer):
+            return self.apply_layer(callee, node, positional, keywords, frame)
+        return OPAQUE
+
+    def object_method(self, receiver: Value, name: str, node: cst.Call, positional: list, keywords: dict, frame: Frame) -> Value:
+        if isinstance(receiver, Model):
+            return self.model_method(receiver, name, node, positional, keywords, frame)
+        if isinstance(receiver, Array):
+            if name in ("astype", "copy"):
+                return Array(receiver.shape, receiver.origin, node, receiver.single)
+            if name == "reshape":
+                shape = positional[0] if len(positional) == 1 else self._sequence(positional, True)
+                return self._reshape_array(receiver, constant_of(shape), node)
+            return OPAQUE
+        if receiver is OPAQUE and name in _MODEL_METHODS:
+            # A model keras-lint does not know (a parameter, say): the call still tells what
+            # data it is given.
+            values = self._method_values(name, positional, keywords)
+            self.result.method_calls.append(MethodCall(name, self.call_of(node, frame), values, None))
+            return OPAQUE
+        return OPAQUE
 
 
 def _compatible(given, expected) -> bool:

@@ -52,6 +52,9 @@ class Node:
     error: ShapeError | None = None
     input_shapes: object = UNKNOWN  # the shape structure the layer saw: a shape or a list
     owner: Model | None = field(default=None, repr=False)  # the Sequential model that made this node, if any
+    # For a Sequential's layer: the call that made Keras build the model then (the
+    # `Sequential([...])`, `model.add(...)`, `model.build(...)` or `model(x)` call).
+    trigger: cst.CSTNode | None = field(default=None, repr=False)
 
     @property
     def is_input(self) -> bool:

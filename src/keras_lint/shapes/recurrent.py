@@ -11,7 +11,7 @@ from keras_lint.shapes.config import (
     expect_rank,
 )
 from keras_lint.shapes.convolution import _spatial_output, conv_rank
-from keras_lint.shapes.core import add, mul, unknown_result
+from keras_lint.shapes.core import mul, unknown_result
 from keras_lint.shapes.dims import UNKNOWN, format_shape
 from keras_lint.shapes.registry import infer, shape_function
 from keras_lint.shapes.reshaping import layout
