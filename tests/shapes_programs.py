@@ -247,13 +247,17 @@ def conv_lstm(draw, rank):
 
 
 def preprocessing(draw, rank):
-    name = draw(st.sampled_from(["Rescaling", "Resizing", "CenterCrop", "Masking", "RandomFlip"]))
+    name = draw(st.sampled_from(["Rescaling", "Resizing", "CenterCrop", "Masking", "augmentation"]))
     if name == "Rescaling":
         return "layers.Rescaling(1.0 / 255)", rank
     if name == "Masking":
         return "layers.Masking()", rank
-    if name == "RandomFlip":
-        return "layers.RandomFlip()", rank
+    if name == "augmentation":
+        return draw(st.sampled_from([
+            'layers.RandomFlip("horizontal")', "layers.RandomRotation(0.1)", "layers.RandomZoom(0.1)",
+            "layers.RandomTranslation(0.1, 0.1)", "layers.RandomContrast(0.2)", "layers.RandomBrightness(0.2)",
+            "layers.RandomShear(0.1)",
+        ])), rank
     return render_call(name, [draw(st.integers(1, 8)), draw(st.integers(1, 8))], {}, draw), rank
 
 

@@ -261,13 +261,14 @@ model = keras.Model(inputs, [z, w])
     assert model.total_params is UNKNOWN
 
 
-def test_changed_image_data_format_makes_data_format_unknown():
-    code = """
-import keras
-keras.config.set_image_data_format("channels_first")
-model = keras.Sequential([keras.Input((3, 32, 32)), keras.layers.Conv2D(8, 3)])
-"""
-    assert output_shapes(only_model(code)) == [(None, UNKNOWN, UNKNOWN, UNKNOWN)]
+def test_changed_image_data_format():
+    model = "model = keras.Sequential([keras.Input((3, 32, 32)), keras.layers.Conv2D(8, 3)])\n"
+    set_once = "import keras\nkeras.config.set_image_data_format('channels_first')\n" + model
+    assert output_shapes(only_model(set_once)) == [(None, 8, 30, 30)]
+    legacy = "import keras.backend as K\nimport keras\nK.set_image_dim_ordering('th')\n" + model
+    assert output_shapes(only_model(legacy)) == [(None, 8, 30, 30)]
+    in_function = "import keras\ndef setup(fmt):\n    keras.config.set_image_data_format(fmt)\n" + model
+    assert output_shapes(only_model(in_function)) == [(None, UNKNOWN, UNKNOWN, UNKNOWN)]
 
 
 def test_a_users_own_dense_is_not_keras():
@@ -331,3 +332,31 @@ def test_unit_at_finds_the_model_building_function():
     offset = code.index("Dense(3)")
     assert unit_at(ctx, offset).name == "build"
     assert unit_at(ctx, code.index("model = build")).is_module
+
+
+def test_input_shape_after_a_conditional_layer_may_be_the_first():
+    code = """
+import sys
+import keras
+from keras import layers
+model = keras.Sequential()
+if len(sys.argv) > 1:
+    model.add(layers.Dense(8, input_shape=(4,)))
+model.add(layers.Dense(3, input_shape=(4,)))
+"""
+    assert extract(code).ignored_input_shapes == []
+
+
+def test_running_a_function_on_its_own_leaves_module_models_alone():
+    code = """
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((4,))])
+
+def add_head():
+    model.add(layers.Dense(2))
+
+add_head()
+"""
+    model = only_model(code)
+    assert output_shapes(model) == [(None, 2)]

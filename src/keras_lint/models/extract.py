@@ -60,6 +60,7 @@ _MERGE_FUNCTIONS = {
 }
 _DATA_FORMAT_GETTERS = ("keras.config.image_data_format", "keras.backend.image_data_format")
 _DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
+_DATA_FORMAT_VALUES = {"channels_last": "channels_last", "channels_first": "channels_first", "tf": "channels_last", "th": "channels_first"}
 _MODEL_METHODS = frozenset(
     {
         "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
@@ -228,7 +229,7 @@ class Interpreter(BaseInterpreter):
         return unit
 
     def run_function_home(self, info) -> None:
-        frame = Frame(info.body_scope, self._unit(info.node, info.node.name.value), _NameCounter(), home=True, parent=self.module_frame)
+        frame = Frame(info.body_scope, self._unit(info.node, info.node.name.value), _NameCounter(), home=True, parent=self.module_frame, isolated=True)
         params = info.node.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             name = param.name.value
@@ -246,7 +247,7 @@ class Interpreter(BaseInterpreter):
             self.stack.pop()
 
     def _bare_frame(self, scope: Scope) -> Frame:
-        return Frame(scope, self.module_frame.unit, _NameCounter(), home=False, parent=self.module_frame)
+        return Frame(scope, self.module_frame.unit, _NameCounter(), home=False, parent=self.module_frame, isolated=True)
 
     def _choose_models(self) -> None:
         for key, homes in self.home_by_call.items():
@@ -275,12 +276,23 @@ class Interpreter(BaseInterpreter):
         self.result.models.sort(key=lambda m: order.get(id(m.call.node), 0) if m.call is not None else 0)
 
     def _image_data_format(self):
+        """"channels_last" (Keras' default) unless the file changes it; the value it sets when
+        every change is a module-level call with the same constant; else UNKNOWN."""
+        found = set()
         for call in self.ctx.calls:
             func = call.node.func
             attr = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
-            if attr in _DATA_FORMAT_SETTERS:
+            if attr not in _DATA_FORMAT_SETTERS:
+                continue
+            argument = call.node.args[0].value if len(call.node.args) == 1 else None
+            constant = self.ctx.constant(argument, call.scope) if argument is not None else None
+            value = _DATA_FORMAT_VALUES.get(constant.value) if constant is not None and isinstance(constant.value, str) else None
+            if value is None or call.scope is not self.semantic.module_scope:
                 return UNKNOWN
-        return CHANNELS_LAST
+            found.add(value)
+        if len(found) > 1:
+            return UNKNOWN
+        return found.pop() if found else CHANNELS_LAST
 
     def call_of(self, node: cst.Call, frame: Frame) -> Call:
         call = self.calls_by_node.get(id(node))
@@ -469,9 +481,7 @@ class Interpreter(BaseInterpreter):
         layer.nodes.append(node)
         layer.output_tensor = tensor
         layer.shape_argument = argument
-        self._register_layer(layer, frame)
-        layer.conditional = False
-        return layer
+        return self._register_layer(layer, frame)
 
     def make_input(self, name, node, positional, keywords, unknown_star, frame) -> Value:
         if unknown_star or constant_of(keywords.get("tensor", Const(None))) is not None:
@@ -679,7 +689,8 @@ class Interpreter(BaseInterpreter):
             layer.conditional = True
         if not model.stack and layer.config is not None and layer.class_name != "InputLayer":
             self._implicit_input(model, layer, frame)
-        elif model.stack and layer.input_shape_keyword is not None:
+        elif any(not earlier.conditional for earlier in model.stack) and layer.input_shape_keyword is not None:
+            # Only when a layer certainly comes before it: otherwise it may be the first.
             self.result.ignored_input_shapes.append(IgnoredInputShape(layer, model))
         model.stack.append(layer)
         if rebuild:

@@ -75,6 +75,9 @@ class Frame:
     terminated: bool = False
     returns: list = field(default_factory=list)
     depth: int = 0
+    # A function run on its own (and what it calls) reads the module's constants and functions
+    # but not its objects: running it must not add layers to a module-level model.
+    isolated: bool = False
 
 
 def statements_of(suite) -> list:
@@ -380,7 +383,10 @@ class Interpreter:
         current = frame
         while current is not None:
             if name in current.env:
-                return current.env[name]
+                value = current.env[name]
+                if frame.isolated and current is self.module_frame and not isinstance(value, (Const, Ref, Function)):
+                    return OPAQUE
+                return value
             if name in current.scope.bindings and current.scope is not self.semantic.module_scope:
                 break
             current = current.parent
@@ -593,7 +599,10 @@ class Interpreter:
             current = frame
             while current is not None:
                 if key in current.env:
-                    return current.env[key]
+                    value = current.env[key]
+                    if frame.isolated and current is self.module_frame and not isinstance(value, (Const, Ref, Function)):
+                        return OPAQUE
+                    return value
                 current = current.parent
         path = self.ctx.qualified_name(node, frame.scope) if self._root_is_import(node, frame) else None
         if path is not None:
@@ -669,7 +678,7 @@ class Interpreter:
         scope = self.semantic.scope_of_node.get(node, frame.scope)
         results = []
         for item in items:
-            inner = Frame(scope, frame.unit, frame.names, frame.home, parent=frame, uncertain=frame.uncertain, depth=frame.depth)
+            inner = Frame(scope, frame.unit, frame.names, frame.home, parent=frame, uncertain=frame.uncertain, depth=frame.depth, isolated=frame.isolated)
             self.bind(clause.target, item, inner)
             results.append(self.eval(node.elt, inner))
         return self._sequence(results, False)
@@ -721,7 +730,10 @@ class Interpreter:
         if frame.depth >= MAX_INLINE_DEPTH or info.node in self.stack:
             return OPAQUE
         parent = function.closure if isinstance(function.closure, Frame) else self.module_frame
-        inner = Frame(info.body_scope, self.unit_of(info), frame.names, home=False, parent=parent, uncertain=frame.uncertain, depth=frame.depth + 1)
+        inner = Frame(
+            info.body_scope, self.unit_of(info), frame.names, home=False, parent=parent,
+            uncertain=frame.uncertain, depth=frame.depth + 1, isolated=frame.isolated,
+        )
         params = info.node.params
         ordered = [*params.posonly_params, *params.params]
         for index, param in enumerate(ordered):

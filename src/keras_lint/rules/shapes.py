@@ -41,17 +41,15 @@ def _location(node: Node) -> cst.CSTNode | None:
 
 
 def _shape_errors(ctx: Context, *kinds: str) -> Iterator[tuple[Node, cst.CSTNode]]:
-    seen: set[tuple[int, str]] = set()
+    seen: set[int] = set()
     for node in extraction(ctx).errors():
         if node.error.kind not in kinds:
             continue
         where = _location(node)
-        if where is None:
+        if where is None or id(where) in seen:
             continue
-        key = (id(where), node.error.message)
-        if key in seen:
-            continue
-        seen.add(key)
+        # One finding per place: a helper called with several shapes fails once per call.
+        seen.add(id(where))
         yield node, where
 
 
@@ -619,11 +617,10 @@ class ChannelsFirstInputShape(Rule):
             if layer.class_name != "InputLayer" or layer.shape_argument is None or layer.output_tensor is None:
                 continue
             arg = layer.shape_argument
-            if id(arg) in seen or layer.call is None:
+            shape = layer.output_tensor.shape
+            if id(arg) in seen or not isinstance(shape, tuple) or not all(isinstance(d, int) for d in shape[1:]):
                 continue
-            written = _literal_shape(ctx, arg, layer.call.scope)
-            if written is None:
-                continue
+            written = shape[1:]
             for node in consumers.get(id(layer.output_tensor), []):
                 found = _image_layer(node.layer)
                 if found is None:

@@ -17,6 +17,7 @@ from keras_lint.shapes.registry import shape_function
     "keras.layers.RandomTranslation",
     "keras.layers.RandomContrast",
     "keras.layers.RandomBrightness",
+    "keras.layers.RandomShear",
 )
 def same_shape(config: LayerConfig, call: CallInputs) -> LayerResult:
     main = call.main
