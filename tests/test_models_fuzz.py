@@ -13,7 +13,7 @@ from models_helpers import extract
 pytestmark = pytest.mark.slow
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_interpreter_never_fails(source):
     code = "import keras\nfrom keras.layers import *\n" + source

@@ -1277,6 +1277,18 @@ class MissingFlatten(Rule):
                 import numpy as np
                 import keras
                 from keras import layers
+                model = keras.Sequential([keras.Input((20, 8)), layers.Conv1D(16, 3), layers.Dense(4, activation="softmax")])
+                model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+                model.fit(np.zeros((32, 20, 8)), np.zeros((32,)), verbose=0)
+                """),
+            message="the model's output (None, 18, 4) still has the time dimension of the sequence",
+            keras=Raises("must have rank (ndim) `target.ndim - 1`", stage="fit"),
+        ),
+        Invalid(
+            dedent("""
+                import numpy as np
+                import keras
+                from keras import layers
                 inputs = keras.Input((8, 8, 1))
                 x = layers.Conv2D(4, 3, activation="relu")(inputs)
                 outputs = layers.Dense(10, activation="softmax")(x)
@@ -1304,15 +1316,30 @@ class MissingFlatten(Rule):
             if dense.class_name != "Dense" or not dense.nodes or dense.call is None:
                 continue
             output = model.output_shapes[0]
-            if not isinstance(output, tuple) or len(output) < 4 or UNKNOWN in output:
+            if not isinstance(output, tuple) or len(output) < 3 or UNKNOWN in output:
+                continue
+            if len(output) == 3 and not self._labels_per_sample(model, loss):
+                # One class per timestep is a sequence tagger, unless the labels say otherwise.
                 continue
             where = dense.call.node
             if id(where) in seen:
                 continue
             seen.add(id(where))
+            kept = "spatial dimensions of the feature map" if len(output) > 3 else "time dimension of the sequence"
             message = (
-                f"the model's output {format_shape(output)} still has the spatial dimensions of the feature map (None is the batch "
+                f"the model's output {format_shape(output)} still has the {kept} (None is the batch "
                 f"dimension): Dense acts on the last axis only, so `{loss}` compares labels of one class per sample with "
                 f"one prediction per position, and fit fails. Add Flatten() or GlobalAveragePooling before the Dense layers"
             )
             yield self.finding(ctx, where, message)
+
+    @staticmethod
+    def _labels_per_sample(model: Model, loss: str) -> bool:
+        """Whether `fit` is given labels of one class per sample: (n, classes), or (n,) for the
+        sparse loss."""
+        rank = 1 if "sparse" in loss.lower() else 2
+        for method_call in model.fit_calls:
+            labels = method_call.value("y")
+            if isinstance(labels, Array) and len(labels.shape) == rank:
+                return True
+        return False
