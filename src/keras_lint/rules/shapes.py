@@ -1221,7 +1221,9 @@ class MissingFlatten(Rule):
     """## What it does
     Finds a classifier whose output still has the spatial dimensions of a feature map: a
     `Dense` applied to a `(batch, height, width, channels)` tensor, compiled with
-    `categorical_crossentropy` or `sparse_categorical_crossentropy`.
+    `categorical_crossentropy` or `sparse_categorical_crossentropy`. A `(batch, timesteps,
+    classes)` output is reported only when the labels given to `fit` have one class per sample
+    (a sequence tagger has one per timestep on purpose).
 
     ## Why is this bad?
     `Dense` acts on the last axis only: after `Conv2D` it gives one prediction per pixel,
