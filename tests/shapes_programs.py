@@ -394,7 +394,7 @@ def functional_program(draw) -> Program:
     out_text = outputs[0] if len(outputs) == 1 else f"[{', '.join(outputs)}]"
     lines.append(f"model = keras.Model(inputs, {out_text})")
     if draw(st.integers(0, 5)) == 0:
-        lines.append(f"model.layers[{draw(st.integers(-3, -1))}].trainable = False")
+        lines.append(f"for layer in model.layers[-{draw(st.integers(1, 3))}:]: layer.trainable = False")
     return Program(lines, "functional")
 
 

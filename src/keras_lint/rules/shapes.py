@@ -1,9 +1,6 @@
 """Shape bugs found by static shape inference (models/ and shapes/): tensors that cannot fit
-the layer they are fed to, input shapes Keras reads differently from what the code meant, and
-arrays passed to a model without (or with the wrong) batch dimension.
-
-Every message names the shapes involved and says which dimension is the batch.
-"""
+the layer they are fed to, and a classifier head left on a feature map. Every message names
+the shapes involved and says which dimension is the batch."""
 
 from __future__ import annotations
 
@@ -13,65 +10,21 @@ import libcst as cst
 
 from keras_lint.context import Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
-from keras_lint.models import Array, Const, Layer, Model, Node, extraction
+from keras_lint.models import Array, Const, Model, Node, extraction
 from keras_lint.models.graph import MethodCall
-from keras_lint.rules.base import Invalid, Raises, Rule, Silent, Valid, dedent
+from keras_lint.rules._shape_common import (
+    FAMILY,
+    argument_text,
+    input_layer_of,
+    literal_shape,
+    shape_errors,
+)
+from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
 from keras_lint.shapes import (
-    CHANNELS_LAST,
     UNKNOWN,
-    CallInputs,
-    InvalidLayer,
     ShapeError,
     format_shape,
-    infer,
 )
-
-FAMILY = "Shapes"
-_DATA_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
-
-
-def _location(node: Node) -> cst.CSTNode | None:
-    """Where a layer call's problem is reported: the call (`Conv2D(...)(x)`), or for a layer
-    of a Sequential, its constructor."""
-    if node.call is not None:
-        return node.call
-    if node.layer.call is not None:
-        return node.layer.call.node
-    return None
-
-
-def _shape_errors(ctx: Context, *kinds: str) -> Iterator[tuple[Node, cst.CSTNode]]:
-    seen: set[int] = set()
-    for node in extraction(ctx).errors():
-        if node.error.kind not in kinds:
-            continue
-        where = _location(node)
-        if where is None or id(where) in seen:
-            continue
-        # One finding per place: a helper called with several shapes fails once per call.
-        seen.add(id(where))
-        yield node, where
-
-
-def _literal_shape(ctx: Context, arg: cst.Arg | None, scope) -> tuple | None:
-    """The shape a source argument spells out, when it is a constant tuple of ints."""
-    if arg is None:
-        return None
-    constant = ctx.constant(arg.value, scope)
-    if constant is None or not isinstance(constant.value, tuple):
-        return None
-    if not all(isinstance(d, int) and not isinstance(d, bool) for d in constant.value):
-        return None
-    return constant.value
-
-
-def _input_layer(tensor) -> Layer | None:
-    layer = tensor.layer if tensor is not None else None
-    return layer if layer is not None and layer.class_name == "InputLayer" else None
-
-
-def _argument_text(arg: cst.Arg) -> str:
-    return arg.keyword.value if arg.keyword is not None else "shape"
 
 
 class ReshapeSizeMismatch(Rule):
@@ -135,7 +88,7 @@ class ReshapeSizeMismatch(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node, where in _shape_errors(ctx, "reshape"):
+        for node, where in shape_errors(ctx, "reshape"):
             yield self.finding(ctx, where, node.error.message)
 
 
@@ -236,7 +189,7 @@ class WrongInputRank(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node, where in _shape_errors(ctx, "rank"):
+        for node, where in shape_errors(ctx, "rank"):
             error = node.error
             message = error.message
             fix = None
@@ -269,17 +222,17 @@ class WrongInputRank(Rule):
         tensors = node.inputs
         if len(tensors) != 1:
             return None
-        input_layer = _input_layer(tensors[0])
+        input_layer = input_layer_of(tensors[0])
         if input_layer is None or input_layer.shape_argument is None or input_layer.call is None:
             return None
         arg = input_layer.shape_argument
-        written = _literal_shape(ctx, arg, input_layer.call.scope)
+        written = literal_shape(ctx, arg, input_layer.call.scope)
         wrapped = error.facts.get("wrapped_shape")
         full = wrapped if isinstance(wrapped, tuple) else shape
         if written is None or tuple(written) != tuple(full[1:]):
             return None
         new_shape = (*written, 1)
-        text = f"add the {what} dimension: {_argument_text(arg)}={format_shape(new_shape)}"
+        text = f"add the {what} dimension: {argument_text(arg)}={format_shape(new_shape)}"
         constant = ctx.constant(arg.value, input_layer.call.scope)
         edit = None
         if constant is not None and constant.binding is None and isinstance(constant.node, cst.Tuple) and constant.node is arg.value:
@@ -363,7 +316,7 @@ class NonPositiveDimension(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node, where in _shape_errors(ctx, "nonpositive"):
+        for node, where in shape_errors(ctx, "nonpositive"):
             yield self.finding(ctx, where, node.error.message)
 
 
@@ -438,7 +391,7 @@ class MergeShapeMismatch(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node, where in _shape_errors(ctx, "merge"):
+        for node, where in shape_errors(ctx, "merge"):
             yield self.finding(ctx, where, node.error.message)
 
 
@@ -501,695 +454,8 @@ class IncompatibleLayerInput(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node, where in _shape_errors(ctx, "incompatible"):
+        for node, where in shape_errors(ctx, "incompatible"):
             yield self.finding(ctx, where, node.error.message)
-
-
-# -- input shapes as written ------------------------------------------------------------------
-
-_IMAGE_LAYERS = {
-    2: ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D"),
-    3: ("Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D"),
-}
-
-
-def _consumers(ctx: Context) -> dict[int, list[Node]]:
-    def build(ctx: Context) -> dict[int, list[Node]]:
-        result: dict[int, list[Node]] = {}
-        for node in extraction(ctx).nodes:
-            for tensor in node.inputs:
-                result.setdefault(id(tensor), []).append(node)
-        return result
-
-    return ctx.memo("keras_lint.rules.shapes.consumers", build)
-
-
-def _image_layer(layer: Layer) -> tuple[Layer, int, bool] | None:
-    """(the image layer, its rank, wrapped in TimeDistributed) for a channels_last image layer."""
-    config = layer.config
-    if config is None:
-        return None
-    wrapped = False
-    if config.class_name == "TimeDistributed":
-        inner = config.get("layer")
-        if not hasattr(inner, "class_name"):
-            return None
-        config, wrapped = inner, True
-    for rank, names in _IMAGE_LAYERS.items():
-        if config.class_name in names:
-            try:
-                data_format = config.data_format()
-            except InvalidLayer:
-                return None
-            if data_format == CHANNELS_LAST:
-                return layer, rank, wrapped
-    return None
-
-
-class ChannelsFirstInputShape(Rule):
-    """## What it does
-    Finds an input shape written channels-first, `(3, 299, 299)` or `(1, 28, 28)`, feeding a
-    convolution or pooling layer that is channels-last (Keras' default).
-
-    ## Why is this bad?
-    Theano-era code put the channels first. Keras 3 reads `(3, 299, 299)` as an image 3 pixels
-    high and 299 wide with 299 channels, and builds without complaint: the model trains on
-    nonsense, or fails much later with a confusing size. The message shows the output shape
-    Keras really computes.
-
-    ## Example
-    ```python
-    model.add(TimeDistributed(Conv2D(64, (3, 3)), input_shape=(10, 3, 299, 299)))
-    ```
-
-    ## Use instead
-    ```python
-    model.add(TimeDistributed(Conv2D(64, (3, 3)), input_shape=(10, 299, 299, 3)))
-    ```
-    and give the data as `(frames, height, width, channels)` (`np.moveaxis`), or keep the data
-    and pass `data_format="channels_first"` to every image layer.
-
-    ## Fix safety
-    Not fixed: both ways out change what the model expects of its data.
-    """
-
-    code = "KRS605"
-    name = "channels-first-input-shape"
-    summary = "An input shape written channels-first `(3, 299, 299)` for a channels-last layer"
-    family = FAMILY
-    examples = (
-        Valid(dedent("""
-            import keras
-            from keras import layers
-            model = keras.Sequential([layers.Conv2D(8, 3, input_shape=(32, 32, 3))])
-            """)),
-        Valid(dedent("""
-            import keras
-            from keras import layers
-            model = keras.Sequential([keras.Input((3, 32, 32)), layers.Conv2D(8, 3, data_format="channels_first")])
-            """), note="the layer says it is channels-first"),
-        Invalid(
-            dedent("""
-                from keras.models import Sequential
-                from keras.layers import Conv2D, TimeDistributed
-                model = Sequential()
-                model.add(TimeDistributed(Conv2D(64, (3, 3)), input_shape=(10, 3, 299, 299)))
-                """),
-            message="looks channels-first: each frame is (3, 299, 299)",
-            keras=Silent("model.output_shape == (None, 10, 1, 297, 64)"),
-        ),
-        Invalid(
-            dedent("""
-                import keras
-                from keras import layers
-                inputs = keras.Input(shape=(3, 32, 32))
-                outputs = layers.Conv2D(8, 3, padding="same")(inputs)
-                """),
-            message="Keras 3 reads it as an image 3 high and 32 wide with 32 channels (the layer's output is (None, 3, 32, 8)",
-            keras=Silent("tuple(outputs.shape) == (None, 3, 32, 8)"),
-        ),
-    )
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        consumers = _consumers(ctx)
-        seen: set[int] = set()
-        for layer in extraction(ctx).layers:
-            if layer.class_name != "InputLayer" or layer.shape_argument is None or layer.output_tensor is None:
-                continue
-            arg = layer.shape_argument
-            shape = layer.output_tensor.shape
-            if id(arg) in seen or not isinstance(shape, tuple) or not all(isinstance(d, int) for d in shape[1:]):
-                continue
-            written = shape[1:]
-            for node in consumers.get(id(layer.output_tensor), []):
-                found = _image_layer(node.layer)
-                if found is None:
-                    continue
-                image_layer, rank, wrapped = found
-                image = tuple(written[1:]) if wrapped else tuple(written)
-                if len(image) != rank + 1 or not _looks_channels_first(image):
-                    continue
-                seen.add(id(arg))
-                yield self.finding(ctx, arg.value, self._message(ctx, arg, written, image, node, wrapped))
-                break
-
-    @staticmethod
-    def _message(ctx: Context, arg: cst.Arg, written: tuple, image: tuple, node: Node, wrapped: bool) -> str:
-        channels, *spatial = image
-        layer = node.layer.config.get("layer").class_name if wrapped else node.layer.class_name
-        keyword = _argument_text(arg)
-        what = f"each frame is {format_shape(image)}" if wrapped else f"it is {format_shape(image)}"
-        if len(image) == 3:
-            reading = f"an image {image[0]} high and {image[1]} wide with {image[2]} channels"
-        else:
-            reading = f"a volume of {' × '.join(str(d) for d in image[:-1])} with {image[-1]} channels"
-        size = "×".join(str(d) for d in spatial)
-        better = (written[0], *spatial, channels) if wrapped else (*spatial, channels)
-        output = node.outputs[0].shape if node.outputs and node.error is None else None
-        result = f" (the layer's output is {format_shape(output)}, None being the batch dimension)" if isinstance(output, tuple) and UNKNOWN not in output else ""
-        return (
-            f"`{keyword}={format_shape(written)}` looks channels-first: {what}, {channels} channels then {size} pixels, "
-            f"but {layer} is channels_last, so Keras 3 reads it as {reading}{result}. "
-            f"Write {keyword}={format_shape(better)} and give the data channels-last, or pass data_format='channels_first' to the image layers"
-        )
-
-
-def _looks_channels_first(image: tuple) -> bool:
-    channels, *rest = image
-    return channels in (1, 3) and all(d >= 8 for d in rest) and rest[-1] not in (1, 3, 4)
-
-
-class IgnoredInputShape(Rule):
-    """## What it does
-    Finds `input_shape=` (or `input_dim=`) on a layer Keras 3 does not read it from: any layer of
-    a `Sequential` but the first, and layers called on a tensor in the functional API.
-
-    ## Why is this bad?
-    Keras 3 takes `input_shape` only from the first layer added to a `Sequential`, to create its
-    `Input`. Everywhere else the argument is silently ignored (with a generic warning): the layer
-    takes its shape from the tensor it receives. A shape written there suggests a model the code
-    does not build; the message says what the layer really receives.
-
-    ## Example
-    ```python
-    model = keras.Sequential([layers.Dense(32, input_shape=(16,)), layers.Dense(2, input_shape=(99,))])
-    ```
-
-    ## Use instead
-    ```python
-    model = keras.Sequential([layers.Dense(32, input_shape=(16,)), layers.Dense(2)])
-    ```
-
-    ## Fix safety
-    Removing the argument is safe: Keras 3 ignores it, so the model is the same.
-    """
-
-    code = "KRS606"
-    name = "ignored-input-shape"
-    summary = "`input_shape` on a layer that is not the first of a Sequential: Keras 3 ignores it"
-    family = FAMILY
-    fix = Applicability.SAFE
-    examples = (
-        Valid(dedent("""
-            import keras
-            from keras import layers
-            model = keras.Sequential([layers.Dense(32, input_shape=(16,)), layers.Dense(2)])
-            """)),
-        Valid(dedent("""
-            import keras
-            from keras import layers
-            model = keras.Sequential([layers.Embedding(1000, 8), layers.GlobalAveragePooling1D()])
-            """), note="Embedding's own `input_dim` is its vocabulary size"),
-        Invalid(
-            dedent("""
-                import keras
-                from keras import layers
-                model = keras.Sequential([layers.Dense(32, input_shape=(16,)), layers.Dense(2, input_shape=(99,))])
-                """),
-            fixed=dedent("""
-                import keras
-                from keras import layers
-                model = keras.Sequential([layers.Dense(32, input_shape=(16,)), layers.Dense(2)])
-                """),
-            message="it is layer 2 of the Sequential, so it takes its input from the layer before: (None, 32) (None is the batch dimension)",
-            keras=Silent("model.output_shape == (None, 2) and model.layers[1].kernel.shape == (32, 2)"),
-        ),
-        Invalid(
-            dedent("""
-                import keras
-                from keras import layers
-                inputs = keras.Input((12,))
-                outputs = layers.Dense(4, input_shape=(99,))(inputs)
-                """),
-            fixed=dedent("""
-                import keras
-                from keras import layers
-                inputs = keras.Input((12,))
-                outputs = layers.Dense(4)(inputs)
-                """),
-            message="the layer is called on a tensor and takes its shape from it: (None, 12)",
-            keras=Silent("tuple(outputs.shape) == (None, 4)"),
-        ),
-    )
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        found = extraction(ctx)
-        seen: set[int] = set()
-        for item in found.ignored_input_shapes:
-            layer = item.layer
-            keyword = layer.input_shape_keyword
-            if keyword is None or layer.call is None:
-                continue
-            arg = layer.call.keyword(keyword)
-            if arg is None or id(arg) in seen or id(layer.call.node) in found.first_layer_calls:
-                continue
-            seen.add(id(arg))
-            written = ctx.outer_source(arg.value)
-            if item.model is not None:
-                position = item.model.layers.index(layer) + 1 if layer in item.model.layers else None
-                received = self._received(layer, item.model)
-                where = f"it is layer {position} of the Sequential, so" if position else "it is not the first layer of the Sequential, so"
-                why = f"{where} it takes its input from the layer before" + (f": {format_shape(received)} (None is the batch dimension)" if received else "")
-            else:
-                received = item.node.input_shapes if item.node is not None else None
-                why = "the layer is called on a tensor and takes its shape from it" + (
-                    f": {format_shape(received)} (None is the batch dimension)" if isinstance(received, tuple) else ""
-                )
-            message = f"Keras 3 ignores `{keyword}={written}` on this {layer.class_name}: {why}"
-            fix = self.make_fix(f"Remove `{keyword}=`", [ctx.remove_argument(layer.call.node, arg)])
-            yield self.finding(ctx, arg, message, fix)
-
-    @staticmethod
-    def _received(layer: Layer, model: Model):
-        for node in layer.nodes:
-            if node.owner is model and isinstance(node.input_shapes, tuple) and UNKNOWN not in node.input_shapes:
-                return node.input_shapes
-        return None
-
-
-class InputShapeIncludesBatch(Rule):
-    """## What it does
-    Finds an input shape whose first dimension is the batch size the same model is trained or
-    run with: `input_shape=(32, 100)` with `fit(..., batch_size=32)`.
-
-    ## Why is this bad?
-    `input_shape` (and `Input(shape=...)`) describe one sample; Keras adds the batch dimension
-    itself, as `None`. Writing the batch size into the shape gives the model an extra dimension:
-    it expects batches shaped `(None, 32, 100)`, and data shaped `(n, 100)` fails at `fit`.
-
-    ## Example
-    ```python
-    model = keras.Sequential([layers.Dense(3, input_shape=(32, 100))])
-    model.fit(x, y, batch_size=32)
-    ```
-
-    ## Use instead
-    ```python
-    model = keras.Sequential([layers.Dense(3, input_shape=(100,))])
-    model.fit(x, y, batch_size=32)
-    ```
-    """
-
-    code = "KRS607"
-    name = "input-shape-includes-batch"
-    summary = "An input shape that starts with the batch size used to train or run the model"
-    family = FAMILY
-    examples = (
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            model = keras.Sequential([layers.Dense(3, input_shape=(100,))])
-            model.compile(loss="mse", optimizer="adam")
-            model.fit(np.zeros((64, 100)), np.zeros((64, 3)), batch_size=32, verbose=0)
-            """)),
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            model = keras.Sequential([keras.Input((16, 100)), layers.LSTM(3)])
-            model.compile(loss="mse", optimizer="adam")
-            model.fit(np.zeros((64, 16, 100)), np.zeros((64, 3)), batch_size=32, verbose=0)
-            """)),
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            model = keras.Sequential([keras.Input((16, 8, 8, 3)), layers.Conv3D(4, 3), layers.GlobalAveragePooling3D()])
-            model.compile(loss="mse", optimizer="adam")
-            model.fit(np.zeros((32, 16, 8, 8, 3)), np.zeros((32, 4)), batch_size=16, verbose=0)
-            """), note="16 frames per clip and batches of 16 clips: the data shows the batch is separate"),
-        Invalid(
-            dedent("""
-                import numpy as np
-                import keras
-                from keras import layers
-                model = keras.Sequential([layers.Dense(3, input_shape=(32, 100))])
-                model.compile(loss="mse", optimizer="adam")
-                model.fit(np.zeros((320, 100)), np.zeros((320, 3)), batch_size=32, verbose=0)
-                """),
-            message="`input_shape=(32, 100)` starts with 32, the batch_size of fit on line 6",
-            keras=Raises("incompatible shape", stage="fit"),
-        ),
-    )
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[int] = set()
-        consumers = _consumers(ctx)
-        for model in extraction(ctx).instances:
-            if len(model.inputs) != 1:
-                continue
-            tensor = model.inputs[0]
-            layer = _input_layer(tensor)
-            if layer is None or layer.shape_argument is None or not isinstance(tensor.shape, tuple):
-                continue
-            arg = layer.shape_argument
-            sample = tensor.shape[1:]
-            if len(sample) < 2 or not all(isinstance(d, int) for d in sample) or sample[0] <= 1 or id(arg) in seen:
-                continue
-            for method_call in model.method_calls:
-                if method_call.model is not model or method_call.method not in _DATA_METHODS:
-                    continue
-                batch = method_call.value("batch_size")
-                if not isinstance(batch, Const) or batch.value != sample[0]:
-                    continue
-                evidence = self._evidence(method_call, sample, consumers.get(id(tensor), []))
-                if evidence is None:
-                    continue
-                seen.add(id(arg))
-                line = ctx.lines.position(ctx.span(method_call.call.node)[0])[0]
-                keyword = _argument_text(arg)
-                message = (
-                    f"`{keyword}={format_shape(sample)}` starts with {sample[0]}, the batch_size of {method_call.method} on line {line}{evidence}: "
-                    f"the shape of one sample leaves the batch out (Keras adds it as None), so this model expects batches shaped "
-                    f"{format_shape((None, *sample))}. If each sample is {format_shape(sample[1:])}, write {keyword}={format_shape(sample[1:])}"
-                )
-                yield self.finding(ctx, arg.value, message)
-                break
-
-    @staticmethod
-    def _evidence(method_call: MethodCall, sample: tuple, consumers: list[Node]) -> str | None:
-        """The equality alone can be a coincidence (16 frames, batches of 16): keras-lint also
-        wants the data to show it, or a first layer that takes flat feature vectors."""
-        x = method_call.value("x")
-        if isinstance(x, Array):
-            if len(x.shape) == len(sample) and tuple(x.shape[1:]) == tuple(sample[1:]):
-                return f", and `x` has shape {format_shape(x.shape)}: samples of {format_shape(sample[1:])}"
-            return None
-        if consumers and all(node.layer.class_name in ("Dense", "Flatten") for node in consumers):
-            return ""
-        return None
-
-
-# -- arrays passed to a model -----------------------------------------------------------------
-
-
-def _numpy_alias(ctx: Context, scope) -> str | None:
-    """A name that refers to numpy where the call is (`np` after `import numpy as np`)."""
-    for statement, _scope in ctx.semantic.imports:
-        if not isinstance(statement, cst.Import):
-            continue
-        for alias in statement.names:
-            if getattr(alias.name, "value", None) != "numpy":
-                continue
-            name = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else "numpy"
-            if ctx.qualified_name(cst.Name(name), scope) == "numpy":
-                return name
-    return None
-
-
-def _model_input(model: Model | None) -> tuple | None:
-    if model is None or len(model.inputs) != 1 or not model.complete:
-        return None
-    shape = model.inputs[0].shape
-    if not isinstance(shape, tuple) or UNKNOWN in shape:
-        return None
-    return shape
-
-
-def _x_argument(method_call: MethodCall) -> tuple[Array, cst.Arg] | None:
-    value = method_call.value("x")
-    arg = method_call.argument("x")
-    if not isinstance(value, Array) or arg is None:
-        return None
-    return value, arg
-
-
-def _matches_sample(array_shape: tuple, model_shape: tuple) -> bool:
-    sample = model_shape[1:]
-    if len(array_shape) != len(sample):
-        return False
-    return all(isinstance(a, int) and (b is None or a == b) for a, b in zip(array_shape, sample))
-
-
-class MissingBatchDimension(Rule):
-    """## What it does
-    Finds `model.predict(x)`, `fit`, `evaluate` and the `*_on_batch` methods called on one sample
-    that has no batch dimension: an image from `img_to_array` (shape `(height, width,
-    channels)`), or an array shaped exactly like the model's input without its `None`.
-
-    ## Why is this bad?
-    Keras models always take a batch: the first dimension counts samples. Given one image of
-    shape `(224, 224, 3)`, Keras reads it as 224 samples of shape `(224, 3)` and fails with
-    "incompatible shape" (or, for some models, silently predicts on slices). The seed recipe is
-    `x = np.expand_dims(x, axis=0)` to make a batch of one.
-
-    ## Example
-    ```python
-    x = image.img_to_array(image.load_img(path, target_size=(224, 224)))
-    preds = model.predict(x)
-    ```
-
-    ## Use instead
-    ```python
-    x = image.img_to_array(image.load_img(path, target_size=(224, 224)))
-    preds = model.predict(np.expand_dims(x, axis=0))
-    ```
-
-    ## Fix safety
-    The fix wraps the argument in `np.expand_dims(x, axis=0)` when NumPy is imported. It is safe
-    when the model is known and takes exactly one more dimension than `x`; when the model is not
-    known (a function parameter, say), it is unsafe.
-    """
-
-    code = "KRS608"
-    name = "missing-batch-dimension"
-    summary = "`predict`/`fit` given one sample without the batch dimension (`img_to_array` without `expand_dims`)"
-    family = FAMILY
-    fix = Applicability.SAFE
-    examples = (
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            model = keras.Sequential([keras.Input((7, 6, 3)), layers.Flatten(), layers.Dense(2)])
-            x = np.zeros((7, 6, 3))
-            preds = model.predict(np.expand_dims(x, axis=0), verbose=0)
-            """)),
-        Valid(dedent("""
-            import numpy as np
-            from keras.preprocessing import image
-
-            def classify(model, path):
-                x = image.img_to_array(image.load_img(path, target_size=(7, 6)))
-                x = np.expand_dims(x, axis=0)
-                return model.predict(x)
-            """), runnable=False),
-        Invalid(
-            dedent("""
-                import numpy as np
-                import keras
-                from keras import layers
-                model = keras.Sequential([keras.Input((7, 6, 3)), layers.Flatten(), layers.Dense(2)])
-                x = np.zeros((7, 6, 3))
-                preds = model.predict(x, verbose=0)
-                """),
-            fixed=dedent("""
-                import numpy as np
-                import keras
-                from keras import layers
-                model = keras.Sequential([keras.Input((7, 6, 3)), layers.Flatten(), layers.Dense(2)])
-                x = np.zeros((7, 6, 3))
-                preds = model.predict(np.expand_dims(x, axis=0), verbose=0)
-                """),
-            message="`x` has shape (7, 6, 3), one sample of the model's input (None, 7, 6, 3) without the batch dimension",
-            keras=Raises("incompatible shape"),
-            fixed_check="preds.shape == (1, 2)",
-            applicability=Applicability.SAFE,
-        ),
-        Invalid(
-            dedent("""
-                import numpy as np
-                from keras.preprocessing import image
-
-                def classify(model, path):
-                    x = image.img_to_array(image.load_img(path, target_size=(7, 6)))
-                    return model.predict(x)
-                """),
-            fixed=dedent("""
-                import numpy as np
-                from keras.preprocessing import image
-
-                def classify(model, path):
-                    x = image.img_to_array(image.load_img(path, target_size=(7, 6)))
-                    return model.predict(np.expand_dims(x, axis=0))
-                """),
-            message="`x` is one image of shape (7, 6, 3) from img_to_array",
-            applicability=Applicability.UNSAFE,
-            runnable=False,
-        ),
-    )
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[int] = set()
-        for method_call in extraction(ctx).method_calls:
-            if method_call.method not in _DATA_METHODS:
-                continue
-            found = _x_argument(method_call)
-            if found is None:
-                continue
-            array, arg = found
-            if id(arg) in seen:
-                continue
-            model_shape = _model_input(method_call.model)
-            written = ctx.outer_source(arg.value)
-            if array.single:
-                if model_shape is not None and len(model_shape) != len(array.shape) + 1:
-                    continue
-                what = f"`{written}` is one image of shape {format_shape(array.shape)} from img_to_array, with no batch dimension"
-            elif model_shape is not None and _matches_sample(array.shape, model_shape):
-                what = f"`{written}` has shape {format_shape(array.shape)}, one sample of the model's input {format_shape(model_shape)} without the batch dimension"
-            else:
-                continue
-            seen.add(id(arg))
-            first = array.shape[0]
-            message = (
-                f"{what}: `{method_call.method}` reads the first axis as the batch, so it sees {first} samples of shape "
-                f"{format_shape(array.shape[1:])}. Add the batch dimension: np.expand_dims({written}, axis=0)"
-            )
-            fix = None
-            numpy = _numpy_alias(ctx, method_call.call.scope)
-            if numpy is not None:
-                applicability = Applicability.SAFE if model_shape is not None else Applicability.UNSAFE
-                replacement = f"{numpy}.expand_dims({written}, axis=0)"
-                fix = self.make_fix(f"Write `{replacement}`", [Edit(*ctx.outer_span(arg.value), replacement)], applicability)
-            yield self.finding(ctx, arg.value, message, fix)
-
-
-class ArrayShapeMismatch(Rule):
-    """## What it does
-    Finds arrays of literal shape (`np.zeros(...)`, `np.random.rand(...)`, reshaped arrays)
-    passed to `fit`, `evaluate` or `predict` whose shape provably does not fit the model's
-    input.
-
-    ## Why is this bad?
-    Keras checks the data against the model's `Input` when it runs: an array of the wrong rank,
-    or of the wrong size where the model needs a fixed one, fails with "incompatible shape"
-    after all the data loading, or deep inside a layer. Found before running, the message shows
-    both shapes and which dimension differs (the batch dimension, first, may be anything).
-
-    ## Example
-    ```python
-    model = keras.Model(inputs, outputs)  # inputs = keras.Input((28, 28, 1))
-    model.predict(np.zeros((5, 32, 32, 1)))
-    ```
-
-    ## Use instead
-    Resize the data to the model's input, or build the model for the data's size.
-    """
-
-    code = "KRS609"
-    name = "array-shape-mismatch"
-    summary = "An array of literal shape passed to `fit`/`predict` that does not fit the model's input"
-    family = FAMILY
-    examples = (
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            inputs = keras.Input((28, 28, 1))
-            outputs = layers.Dense(2)(layers.Flatten()(inputs))
-            model = keras.Model(inputs, outputs)
-            preds = model.predict(np.zeros((5, 28, 28, 1)), verbose=0)
-            """)),
-        Valid(dedent("""
-            import numpy as np
-            import keras
-            from keras import layers
-            model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(4, 3), layers.GlobalAveragePooling2D()])
-            preds = model.predict(np.zeros((5, 32, 32, 1)), verbose=0)
-            """), note="a Sequential made of convolutions takes other image sizes"),
-        Invalid(
-            dedent("""
-                import numpy as np
-                import keras
-                from keras import layers
-                inputs = keras.Input((28, 28, 1))
-                outputs = layers.Dense(2)(layers.Flatten()(inputs))
-                model = keras.Model(inputs, outputs)
-                preds = model.predict(np.zeros((5, 32, 32, 1)), verbose=0)
-                """),
-            message="has shape (5, 32, 32, 1) but the model's input is (None, 28, 28, 1) (None is the batch dimension): dimension 1 is 32, not 28",
-            keras=Raises("is incompatible with the layer"),
-        ),
-        Invalid(
-            dedent("""
-                import numpy as np
-                import keras
-                from keras import layers
-                model = keras.Sequential([keras.Input((784,)), layers.Dense(10)])
-                preds = model.predict(np.zeros((5, 28, 28)), verbose=0)
-                """),
-            message="has 3 dimensions but the model's input (None, 784) has 2",
-            keras=Raises("incompatible shape"),
-        ),
-    )
-
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[int] = set()
-        for method_call in extraction(ctx).method_calls:
-            if method_call.method not in _DATA_METHODS:
-                continue
-            found = _x_argument(method_call)
-            model_shape = _model_input(method_call.model)
-            if found is None or model_shape is None:
-                continue
-            array, arg = found
-            if id(arg) in seen or array.single or not all(isinstance(d, int) for d in array.shape):
-                continue
-            problem = self._problem(array.shape, model_shape, method_call.model)
-            if problem is None:
-                continue
-            seen.add(id(arg))
-            written = ctx.outer_source(arg.value)
-            yield self.finding(ctx, arg.value, f"`{written}` {problem}")
-
-    @staticmethod
-    def _problem(shape: tuple, model_shape: tuple, model: Model) -> str | None:
-        if len(shape) != len(model_shape):
-            if len(shape) == len(model_shape) - 1:
-                # One sample (KRS608), or the trailing 1 Keras 3 adds to functional inputs.
-                return None
-            if len(shape) == len(model_shape) + 1 and shape[-1] == 1:
-                return None
-            return (
-                f"has {len(shape)} dimensions but the model's input {format_shape(model_shape)} has {len(model_shape)} "
-                f"(None is the batch dimension): {format_shape(shape)} cannot be fed to it"
-            )
-        differing = [i for i in range(1, len(shape)) if model_shape[i] is not None and shape[i] != model_shape[i]]
-        if not differing:
-            return None
-        first = differing[0]
-        text = (
-            f"has shape {format_shape(shape)} but the model's input is {format_shape(model_shape)} (None is the batch dimension): "
-            f"dimension {first} is {shape[first]}, not {model_shape[first]}"
-        )
-        if model.kind == "functional":
-            return text
-        failure = _sequential_failure(model, (None, *shape[1:]))
-        return f"{text}; {failure}" if failure else None
-
-
-def _sequential_failure(model: Model, shape: tuple) -> str | None:
-    """Run a Sequential's layers on another input shape: the first shape error, or None."""
-    current = shape
-    for layer in model.layers:
-        if layer.config is None:
-            return None
-        try:
-            result = infer(layer.config, CallInputs(current))
-        except ShapeError as error:
-            return f"{layer.name} fails on it: {error.message}"
-        except InvalidLayer:
-            return None
-        if layer.built and result.trainable != layer.trainable_params and any(
-            layer.class_name.startswith(p) for p in ("Dense", "Conv", "BatchNormalization")
-        ):
-            return f"{layer.name} was built for the model's input and cannot take {format_shape(current)}"
-        if not isinstance(result.output, tuple):
-            return None
-        current = result.output
-    return None
 
 
 # -- a classifier head on a feature map -------------------------------------------------------
