@@ -360,3 +360,16 @@ add_head()
 """
     model = only_model(code)
     assert output_shapes(model) == [(None, 2)]
+
+
+def test_one_line_blocks_run_too():
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input((4,))
+model = keras.Model(inputs, layers.Dense(2)(inputs))
+for layer in model.layers[-1:]: layer.trainable = False
+if True: extra = 1
+"""
+    model = only_model(code)
+    assert model.weights() == (0, 10)

@@ -81,10 +81,13 @@ class Frame:
 
 
 def statements_of(suite) -> list:
-    """The statements of a block (an indented block, a one-line suite, a module)."""
+    """The statements of a block (an indented block, a module); a one-line suite
+    (`for x in xs: f(x)`) is one statement of small statements."""
     if suite is None:
         return []
-    if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+    if isinstance(suite, cst.SimpleStatementSuite):
+        return [suite]
+    if isinstance(suite, cst.IndentedBlock):
         return list(suite.body)
     if isinstance(suite, cst.Module):
         return list(suite.body)
