@@ -84,7 +84,14 @@ _CALL_PARAMETERS = {
 _DEFAULT_CALL = ("inputs",)
 # Layers whose weights are checked against their input again on every call (Keras' InputSpec
 # `axes`): a shared one called on a different size fails.
-_AXES_CHECKED = ("Dense", "Conv", "SeparableConv", "DepthwiseConv", "BatchNormalization")
+# Layers whose InputSpec fixes the rank once built.
+_RANK_FIXED_AFTER_BUILD = frozenset({"BatchNormalization", "PReLU"})
+AXES_CHECKED = frozenset(
+    {
+        "Dense", "BatchNormalization", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+        "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D",
+    }
+)
 
 
 @dataclass
@@ -573,11 +580,13 @@ class Interpreter(BaseInterpreter):
     def _recheck_shared(self, layer: Layer, result: LayerResult, shapes) -> LayerResult:
         """A layer called a second time keeps the weights of its first call."""
         same_weights = result.trainable == layer.trainable_params and result.non_trainable == layer.non_trainable_params
-        if same_weights:
+        built, now = layer.build_shapes, shapes
+        same_rank = not (isinstance(built, tuple) and isinstance(now, tuple) and len(built) != len(now))
+        if same_weights and (same_rank or layer.class_name not in _RANK_FIXED_AFTER_BUILD):
             return result
         if UNKNOWN in (result.trainable, layer.trainable_params, result.non_trainable, layer.non_trainable_params):
             return LayerResult(UNKNOWN, layer.trainable_params, layer.non_trainable_params)
-        if any(layer.class_name.startswith(prefix) for prefix in _AXES_CHECKED) and isinstance(shapes, tuple) and isinstance(layer.build_shapes, tuple):
+        if layer.class_name in AXES_CHECKED and isinstance(shapes, tuple) and isinstance(layer.build_shapes, tuple):
             from keras_lint.shapes import format_shape
 
             raise ShapeError(

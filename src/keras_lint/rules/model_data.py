@@ -10,6 +10,7 @@ import libcst as cst
 from keras_lint.context import Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.models import Array, Model, extraction
+from keras_lint.models.extract import AXES_CHECKED
 from keras_lint.models.graph import MethodCall
 from keras_lint.rules._shape_common import (
     DATA_METHODS,
@@ -324,9 +325,7 @@ def _sequential_failure(model: Model, shape: tuple) -> str | None:
             return f"{layer.name} fails on it: {error.message}"
         except InvalidLayer:
             return None
-        if layer.built and result.trainable != layer.trainable_params and any(
-            layer.class_name.startswith(p) for p in ("Dense", "Conv", "BatchNormalization")
-        ):
+        if layer.built and result.trainable != layer.trainable_params and layer.class_name in AXES_CHECKED:
             return f"{layer.name} was built for the model's input and cannot take {format_shape(current)}"
         if not isinstance(result.output, tuple):
             return None
