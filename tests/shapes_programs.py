@@ -263,7 +263,8 @@ def preprocessing(draw, rank):
 
 def lambda_layer(draw, rank):
     if draw(st.booleans()):
-        return "layers.Lambda(lambda t: t)", rank
+        function = draw(st.sampled_from(["lambda t: t", "lambda t: t * 2.0", "lambda t: -t + 1", "lambda t: keras.ops.relu(t)", "lambda t: t[:, :1]"]))
+        return f"layers.Lambda({function})", rank
     shape = draw(st.sampled_from([(4,), (2, 2)]))
     return f"layers.Lambda(lambda t: t, output_shape={shape!r})", len(shape) + 1
 

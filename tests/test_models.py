@@ -249,7 +249,7 @@ inputs = keras.Input((8,))
 x = layers.Dense(4)(inputs)
 x = Scale()(x)
 y = layers.Dense(2)(x)
-z = layers.Lambda(lambda t: t)(y)
+z = layers.Lambda(lambda t: t[:, :1])(y)
 w = layers.Lambda(lambda t: t[:, :1], output_shape=(1,))(y)
 model = keras.Model(inputs, [z, w])
 """
@@ -259,6 +259,19 @@ model = keras.Model(inputs, [z, w])
     # Lambda(output_shape=...) gives the sample's shape; the batch comes from the unknown input.
     assert model.output_shapes[1] == (UNKNOWN, 1)
     assert model.total_params is UNKNOWN
+
+
+def test_lambda_functions_that_keep_the_shape():
+    code = """
+import keras
+from keras import layers, ops
+inputs = keras.Input((8, 3))
+a = layers.Lambda(lambda t: t / 255.0)(inputs)
+b = layers.Lambda(lambda t: ops.relu(-t * 2) + 1)(a)
+c = layers.Lambda(lambda t: ops.mean(t, axis=1))(b)
+model = keras.Model(inputs, [b, c])
+"""
+    assert only_model(code).output_shapes == [(None, 8, 3), UNKNOWN]
 
 
 def test_changed_image_data_format():

@@ -35,6 +35,7 @@ from keras_lint.semantic.model import Scope
 from keras_lint.semantic.names import KerasName
 from keras_lint.shapes import (
     CHANNELS_LAST,
+    SHAPE_PRESERVING,
     UNKNOWN,
     CallInputs,
     InvalidLayer,
@@ -1034,6 +1035,35 @@ class Interpreter(BaseInterpreter):
             return Method(base, attr)
         return Method(base, attr)
 
+    def eval_lambda(self, node: cst.Lambda, frame: Frame) -> Value:
+        """`lambda x: x / 255.0` keeps its input's shape, which a `Lambda` layer can use."""
+        params = node.params
+        if params.posonly_params or params.kwonly_params or len(params.params) != 1 or isinstance(params.star_arg, cst.Param) or params.star_kwarg:
+            return OPAQUE
+        scope = self.semantic.scope_of_node.get(node, frame.scope)
+        if self._keeps_shape(node.body, params.params[0].name.value, scope):
+            return Const(SHAPE_PRESERVING)
+        return OPAQUE
+
+    def _keeps_shape(self, expr, parameter: str, scope) -> bool:
+        if isinstance(expr, cst.Name):
+            return expr.value == parameter
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+            return self._keeps_shape(expr.expression, parameter, scope)
+        if isinstance(expr, cst.BinaryOperation) and type(expr.operator) in _ELEMENTWISE_OPERATORS:
+            left = self._keeps_shape(expr.left, parameter, scope)
+            right = self._keeps_shape(expr.right, parameter, scope)
+            return (left and (right or _is_number(expr.right))) or (right and _is_number(expr.left))
+        if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and not expr.args[0].star:
+            name = self.ctx.keras_name(expr.func, scope)
+            return (
+                name is not None
+                and name.module in ("keras.ops", "keras.activations", "keras.backend")
+                and name.name in _ELEMENTWISE_FUNCTIONS
+                and self._keeps_shape(expr.args[0].value, parameter, scope)
+            )
+        return False
+
     def unary_object(self, operand: Value) -> Value:
         if isinstance(operand, Array):
             return operand
@@ -1070,6 +1100,21 @@ class Interpreter(BaseInterpreter):
             self.result.method_calls.append(MethodCall(name, self.call_of(node, frame), values, None))
             return OPAQUE
         return OPAQUE
+
+
+_ELEMENTWISE_OPERATORS = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power})
+_ELEMENTWISE_FUNCTIONS = frozenset(
+    {
+        "abs", "exp", "log", "log1p", "expm1", "sqrt", "square", "tanh", "sigmoid", "relu", "relu6", "elu", "selu",
+        "gelu", "silu", "swish", "softplus", "softsign", "hard_sigmoid", "negative", "sin", "cos",
+    }
+)
+
+
+def _is_number(expr) -> bool:
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return True
+    return isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)) and _is_number(expr.expression)
 
 
 def _compatible(given, expected) -> bool:

@@ -841,6 +841,10 @@ class Interpreter:
         """`-operand` when it is not a number."""
         return OPAQUE
 
+    def eval_lambda(self, node: cst.Lambda, frame: Frame) -> Value:
+        """A `lambda` expression."""
+        return OPAQUE
+
     def attribute(self, base: Value, attr: str, node: cst.Attribute, frame: Frame) -> Value:
         return Method(base, attr)
 
@@ -880,4 +884,5 @@ _EVALUATORS = {
     cst.IfExp: Interpreter._eval_if_expression,
     cst.NamedExpr: Interpreter._eval_named,
     cst.ListComp: Interpreter.eval_list_comprehension,
+    cst.Lambda: lambda self, node, frame: self.eval_lambda(node, frame),
 }

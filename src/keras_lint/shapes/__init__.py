@@ -9,6 +9,7 @@ refuse the input. Nothing is guessed: an argument or dimension the source does n
 from keras_lint.shapes.config import (
     CHANNELS_FIRST,
     CHANNELS_LAST,
+    SHAPE_PRESERVING,
     CallInputs,
     InvalidLayer,
     LayerConfig,
@@ -32,6 +33,7 @@ from keras_lint.shapes.registry import infer, supported, supported_layers
 __all__ = [
     "CHANNELS_FIRST",
     "CHANNELS_LAST",
+    "SHAPE_PRESERVING",
     "UNKNOWN",
     "CallInputs",
     "Dim",

@@ -48,6 +48,18 @@ def signature_facts(path: str) -> SignatureFacts | None:
     return SignatureFacts(signature, signature.positional_names(), signature.keyword_names(), extra)
 
 
+class _Marker:
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+# A `Lambda` function the source shows keeps its input's shape (`lambda x: x / 255.0`).
+SHAPE_PRESERVING = _Marker("SHAPE_PRESERVING")
+
+
 class ShapeError(Exception):
     """The layer provably cannot take its input: Keras raises while building the model.
 

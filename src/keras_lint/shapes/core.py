@@ -4,6 +4,7 @@ input's shape or change only its last dimension."""
 from __future__ import annotations
 
 from keras_lint.shapes.config import (
+    SHAPE_PRESERVING,
     CallInputs,
     InvalidLayer,
     LayerConfig,
@@ -174,9 +175,12 @@ def prelu(config: LayerConfig, call: CallInputs) -> LayerResult:
 
 @shape_function("keras.layers.Lambda")
 def lambda_layer(config: LayerConfig, call: CallInputs) -> LayerResult:
-    """Unknown unless `output_shape` is given as a shape (without the batch dimension)."""
+    """Unknown unless `output_shape` is given as a shape (without the batch dimension), or the
+    function keeps its input's shape (`lambda x: x * 2`)."""
     output_shape = config.get("output_shape")
     x = call.main
+    if output_shape is None and config.get("function") is SHAPE_PRESERVING and isinstance(x, tuple):
+        return LayerResult(x, 0, 0)
     if isinstance(output_shape, (tuple, list)) and output_shape and all(isinstance(d, int) or d is None for d in output_shape):
         if isinstance(output_shape, list):
             return unknown_result(weightless=True)
