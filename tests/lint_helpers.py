@@ -8,8 +8,13 @@ from keras_lint.settings import Settings
 
 
 def settings_for(options: dict | None = None) -> Settings:
-    options = options or {}
-    return Settings(target_keras=options.get("target-keras", "3"))
+    """Settings from a `[tool.keras-lint]` table (an example's `settings=`), validated as a
+    pyproject.toml would be."""
+    from keras_lint.config import check_against_rules, configuration_from_table, normalise_rule_options
+
+    settings = configuration_from_table(options or {}).settings
+    check_against_rules(settings)
+    return normalise_rule_options(settings)
 
 
 def lint(code: str, rule=None, options: dict | None = None, filename: str = "example.py"):

@@ -12,6 +12,7 @@ import sys
 from keras_lint import __version__
 from keras_lint.commands import COMMAND_MODULES
 from keras_lint.commands.common import EXIT_ERROR, UsageError
+from keras_lint.config import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.run(args)
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"keras-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -69,6 +69,10 @@ class Context:
         self.spans = SpanIndex(module)
         self._lines: LineIndex | None = None
         self._memo: dict = {}
+        # The codes of the rules that run on this file (set by the engine; None: unknown).
+        # Rules whose fixes depend on each other (one removes an import the others stop
+        # using) need to know which of them will run.
+        self.active_codes: frozenset[str] | None = None
 
     def memo(self, key, factory):
         """Compute something once per file and share it between rules."""

@@ -4,6 +4,8 @@ fails when the committed docs differ from what the rules say."""
 
 from __future__ import annotations
 
+import json
+
 from keras_lint.rules import all_rules
 from keras_lint.rules.base import Invalid, Rule, Valid
 
@@ -16,12 +18,18 @@ def fix_label(rule: type[Rule]) -> str:
 
 def render_rule_markdown(rule: type[Rule]) -> str:
     lines = [f"# {rule.code} `{rule.name}`", "", f"**{rule.summary}**", ""]
-    lines.append(f"Family: {rule.family}. Fix: {fix_label(rule)}. "
+    lines.append(f"Family: {rule.family}. Severity: {rule.severity}. Fix: {fix_label(rule)}. "
                  f"{'Enabled by default' if rule.default_enabled else 'Off by default (enable with `extend-select`)'}."
                  + (" Not reported with `target-keras = \"2\"`." if rule.min_target == "3" else ""))
     lines.append("")
     lines.append(rule.explanation())
     lines.append("")
+    if rule.options:
+        lines += ["## Options", "", f"In `[tool.keras-lint.options.{rule.code}]`:", ""]
+        for option in rule.options:
+            default = json.dumps(list(option.default) if isinstance(option.default, tuple) else option.default)
+            lines.append(f"- `{option.name}` (default `{default}`): {option.description}")
+        lines.append("")
     lines.append("## Examples from the rule's tests")
     for example in rule.examples:
         if isinstance(example, Valid):

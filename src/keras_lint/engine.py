@@ -7,6 +7,7 @@ finding, a rule that crashes is reported as an internal error and the other rule
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import re
 import sys
@@ -29,6 +30,8 @@ from keras_lint.source import (
 )
 
 _RECURSION_LIMIT = 20_000
+# Python's default: the depth up to which ast.parse (and then LibCST) is known to be safe.
+_PARSER_RECURSION_LIMIT = 1000
 SYNTAX_ERROR_CODE = "KRS001"
 UNPARSABLE_CODE = "KRS002"
 
@@ -77,9 +80,6 @@ def lint_text(
     if PREFILTER_TEXT not in text:
         result.skipped = True
         return result
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        # The walks recurse once per nesting level; Python 3.11+ frames cost no C stack.
-        sys.setrecursionlimit(_RECURSION_LIMIT)
     module = _parse(text, filename, result, python_checked)
     if module is None:
         if report_parse_errors and result.parse_error is not None and _code_enabled(result.parse_error.code, settings, filename):
@@ -89,6 +89,12 @@ def lint_text(
     from keras_lint.context import Context
     from keras_lint.semantic.model import SemanticModel
     from keras_lint.semantic.names import star_exports
+
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        # Our walks recurse once per nesting level of a tree that Python's parser accepted;
+        # Python 3.11+ frames cost no C stack. (Never raised before ast.parse: its C parser
+        # would then accept nesting deep enough to overflow the C stack.)
+        sys.setrecursionlimit(_RECURSION_LIMIT)
 
     try:
         semantic = SemanticModel(module, star_exports)
@@ -100,6 +106,16 @@ def lint_text(
     ctx = Context(text, filename, module, semantic, settings)
     if rules is None:
         rules = enabled_rules(settings, filename)
+    # Rules that judge `# noqa` comments (KRS010) run after the others, on what they suppressed.
+    suppression_rules = [rule for rule in rules if rule.judges_suppressions] if respect_noqa else []
+    requested = {rule.code for rule in rules}
+    rules = [rule for rule in rules if not rule.judges_suppressions]
+    if suppression_rules:
+        # Whether a comment suppresses something depends on every enabled rule, even when only
+        # some were asked for: run them all, report only the requested ones.
+        present = {rule.code for rule in rules}
+        rules += [rule for rule in enabled_rules(settings, filename) if rule.code not in present and not rule.judges_suppressions]
+    ctx.active_codes = frozenset(rule.code for rule in rules)
     findings: list[Finding] = []
     for rule in rules:
         try:
@@ -109,22 +125,52 @@ def lint_text(
                 f"{filename}: internal error in {rule.code} ({type(exc).__name__}: {exc}); "
                 "please report this with the file.\n" + traceback.format_exc(limit=6)
             )
+    if semantic.expected_to_raise and findings:
+        blocks = [ctx.span(block) for block in semantic.expected_to_raise]
+        findings = [f for f in findings if not any(start <= f.start < end for start, end in blocks)]
+    if settings.extend_safe_fixes or settings.extend_unsafe_fixes:
+        for finding in findings:
+            if finding.fix is not None:
+                applicability = settings.fix_applicability(finding.code, finding.fix.applicability)
+                if applicability is not finding.fix.applicability:
+                    finding.fix = Fix(finding.fix.message, finding.fix.edits, applicability)
     _finish(findings, text, filename)
     findings = _deduplicate(findings)
     if respect_noqa:
         noqa = NoqaIndex(text)
         result.noqa = noqa
-        kept = []
-        for finding in findings:
-            directive = noqa.suppresses(finding.code, finding.row)
-            if directive:
-                finding.extra["noqa_row"] = directive.row if directive is not True else 0
-                result.suppressed.append(finding)
-            else:
-                kept.append(finding)
-        findings = kept
+        findings = _apply_noqa(findings, noqa, result)
+        if suppression_rules:
+            judged = tuple(rule.code for rule in rules)
+            late: list[Finding] = []
+            for rule in suppression_rules:
+                try:
+                    late.extend(rule.check_suppressions(ctx, noqa, result.suppressed, judged))
+                except Exception as exc:
+                    result.internal_errors.append(f"{filename}: internal error in {rule.code} ({type(exc).__name__}: {exc}); "
+                                                  "please report this with the file.\n" + traceback.format_exc(limit=6))
+            lines = LineIndex(text)
+            for finding in late:
+                finding.filename = filename
+                finding.row, finding.column = lines.position(finding.start)
+                finding.end_row, finding.end_column = lines.position(finding.end)
+            findings = sorted(findings + _apply_noqa(late, noqa, result), key=lambda f: (f.start, f.code, f.message))
+            findings = [finding for finding in findings if finding.code in requested]
+            result.suppressed = [finding for finding in result.suppressed if finding.code in requested]
     result.findings = findings
     return result
+
+
+def _apply_noqa(findings: list[Finding], noqa: NoqaIndex, result: LintResult) -> list[Finding]:
+    kept = []
+    for finding in findings:
+        directive = noqa.suppresses(finding.code, finding.row)
+        if directive:
+            finding.extra["noqa_row"] = directive.row if directive is not True else 0
+            result.suppressed.append(finding)
+        else:
+            kept.append(finding)
+    return kept
 
 
 def enabled_rules(settings: Settings, filename: str | None = None) -> list:
@@ -157,7 +203,7 @@ def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -
     # operators) that makes LibCST's native parser run for minutes or overflow its stack.
     if not python_checked:
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _python_recursion_limit(_PARSER_RECURSION_LIMIT):
                 warnings.simplefilter("ignore")
                 ast.parse(text, filename=filename)
         except SyntaxError as exc:
@@ -187,6 +233,16 @@ def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -
         filename,
     )
     return None
+
+
+@contextlib.contextmanager
+def _python_recursion_limit(limit: int):
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _finding_at(code: str, message: str, text: str, offset: int, filename: str) -> Finding:

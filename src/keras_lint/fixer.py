@@ -60,7 +60,7 @@ def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = Fal
             outcome.text = current
             outcome.remaining = result
             return outcome
-        current = apply_edits(current, [edit for finding in chosen for edit in finding.fix.edits])
+        current = apply_edits(current, _unique_edits(chosen))
         outcome.applied.extend(chosen)
         if current in seen_texts:
             break  # a fix undid another one: a cycle
@@ -73,12 +73,29 @@ def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = Fal
 
 
 def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
+    """Applicable fixes whose edits do not overlap those already chosen. An edit identical to
+    one already chosen (several fixes adding the same import, or removing the same unused
+    one) is shared, not a conflict: it is applied once."""
     chosen: list[Finding] = []
+    chosen_edits: set = set()
     for finding in findings:
         fix = finding.fix
         if fix is None or not fix.edits or not is_applicable(fix.applicability, unsafe):
             continue
-        if any(fix.overlaps(other.fix) for other in chosen):
+        own = [edit for edit in fix.edits if edit not in chosen_edits]
+        if any(edit.overlaps(other) for edit in own for other in chosen_edits):
             continue
         chosen.append(finding)
+        chosen_edits.update(own)
     return chosen
+
+
+def _unique_edits(chosen: list[Finding]) -> list:
+    edits = []
+    seen = set()
+    for finding in chosen:
+        for edit in finding.fix.edits:
+            if edit not in seen:
+                seen.add(edit)
+                edits.append(edit)
+    return edits

@@ -110,3 +110,100 @@ class NoqaIndex:
         if directive.codes is None or code in directive.codes or code.startswith(directive.codes):
             return directive
         return False
+
+
+# -- the comments themselves (unused-noqa reports, --add-noqa) -------------------------------------
+
+
+@dataclass(frozen=True)
+class CommentDirective:
+    """A `# noqa` directive inside a real comment token (never one inside a string)."""
+
+    directive: NoqaDirective
+    comment_start: int  # offsets of the whole comment token
+    comment_end: int
+    codes_start: int  # offsets of the code list (codes_start == codes_end for a blanket noqa)
+    codes_end: int
+
+
+def comment_directives(noqa: NoqaIndex) -> list[CommentDirective]:
+    """Every inline `# noqa` in a comment that is also the directive flake8 would use for its
+    row. A `# noqa` that only appears inside a string literal is left out."""
+    text = noqa.text
+    if "noqa" not in text.lower():
+        return []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    starts = [0]
+    for line in noqa.lines:
+        starts.append(starts[-1] + len(line))
+    found = []
+    for token in tokens:
+        if token.type != tokenize.COMMENT or "noqa" not in token.string.lower():
+            continue
+        comment_start = starts[token.start[0] - 1] + token.start[1]
+        comment_end = comment_start + len(token.string)
+        directive = noqa.directive_for(token.start[0])
+        if directive is None or not (comment_start <= directive.start < comment_end):
+            continue  # an earlier `# noqa` (in a string) on the same joined line is the one flake8 reads
+        match = NOQA_INLINE.match(text, directive.start, comment_end)
+        if match is None:
+            continue
+        if match.group("codes") is None:
+            codes_start = codes_end = match.end()
+        else:
+            codes_start = match.start("codes")
+            codes_end = codes_start + len(match.group("codes").rstrip(", \t\f\v"))
+        found.append(CommentDirective(directive, comment_start, comment_end, codes_start, codes_end))
+    return found
+
+
+def noqa_row(noqa: NoqaIndex, row: int) -> int:
+    """The row where a `# noqa` for a finding reported at `row` goes: the last row of the token
+    run flake8 joins with it (after the closing quotes of a multi-line string)."""
+    mapping = noqa._line_mapping()
+    entry = mapping.get(row)
+    if entry is None:
+        return row
+    first = entry[0]
+    last = row
+    while last + 1 in mapping and mapping[last + 1][0] == first:
+        last += 1
+    return last
+
+
+def add_noqa_edits(noqa: NoqaIndex, findings_by_row: dict[int, set[str]]) -> list[tuple[int, int, str]]:
+    """The edits (start, end, text) that add `# noqa: CODES` for findings, grouped by the row
+    they are reported on: on the last row of the row's token run (never inside a string), and
+    extending an existing `# noqa: ...` there instead of adding a second one."""
+    wanted: dict[int, set[str]] = {}
+    for row, codes in findings_by_row.items():
+        wanted.setdefault(noqa_row(noqa, row), set()).update(codes)
+    directives = {cd.directive.row: cd for cd in comment_directives(noqa)}
+    starts = [0]
+    for line in noqa.lines:
+        starts.append(starts[-1] + len(line))
+    edits = []
+    for row, codes in sorted(wanted.items()):
+        if not 1 <= row <= len(noqa.lines):
+            continue
+        first_row = noqa._line_mapping().get(row, (row, ""))[0]
+        existing = directives.get(first_row)
+        if existing is not None:
+            if existing.directive.codes is None:
+                continue  # a blanket `# noqa` already silences everything
+            missing = sorted(code for code in codes if not code.startswith(existing.directive.codes))
+            if missing:
+                edits.append((existing.codes_end, existing.codes_end, ", " + ", ".join(missing)))
+            continue
+        line = noqa.lines[row - 1]
+        content = line.rstrip("\r\n")
+        end = starts[row - 1] + len(content)
+        # Keep the line's trailing whitespace out of the way: "code   " -> "code  # noqa: X".
+        stripped = content.rstrip(" \t")
+        insert_at = starts[row - 1] + len(stripped)
+        separator = "  " if stripped else ""
+        edits.append((insert_at, end, f"{separator}# noqa: {', '.join(sorted(codes))}"))
+    return edits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from collections.abc import Iterable
 
@@ -22,6 +23,31 @@ def rule_name(code: str) -> str | None:
 
     rule = get_rule(code)
     return rule.name if rule is not None else None
+
+
+def rule_severity(code: str) -> str:
+    from keras_lint.rules import get_rule
+
+    rule = get_rule(code)
+    return rule.severity if rule is not None else "error"
+
+
+def noqa_row_of(finding: Finding, text: str | None) -> int:
+    """Where a `# noqa` for the finding goes (the row `--add-noqa` would put it on)."""
+    if "noqa_row" in finding.extra:
+        return finding.extra["noqa_row"]
+    if text is None:
+        return finding.row
+    from keras_lint.noqa import noqa_row
+
+    return noqa_row(_noqa_index(text), finding.row)
+
+
+@functools.lru_cache(maxsize=8)
+def _noqa_index(text: str):
+    from keras_lint.noqa import NoqaIndex
+
+    return NoqaIndex(text)
 
 
 def concise_line(finding: Finding) -> str:
@@ -55,12 +81,13 @@ def finding_to_json(finding: Finding, text: str | None) -> dict:
         "code": finding.code,
         "name": rule_name(finding.code),
         "message": finding.message,
+        "severity": rule_severity(finding.code),
         "filename": finding.filename,
         "location": {"row": finding.row, "column": finding.column},
         "end_location": {"row": finding.end_row, "column": finding.end_column},
         "fix": fix,
         "url": rule_url(finding.code),
-        "noqa_row": finding.row,
+        "noqa_row": noqa_row_of(finding, text),
     }
 
 

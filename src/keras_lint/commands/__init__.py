@@ -2,4 +2,4 @@
 which registers its parser with `set_defaults(run=...)`."""
 
 # The order here is the order of `keras-lint --help`.
-COMMAND_MODULES = ("check", "fix", "rule", "shapes")
+COMMAND_MODULES = ("check", "fix", "verify", "shapes", "rule", "lsp")

@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 import re
 
-from keras_lint.rules.base import Invalid, Rule, Valid
+from keras_lint.rules.base import SEVERITIES, Invalid, Rule, Valid
 
 CODE_PATTERN = re.compile(r"^KRS\d{3}$")
 
@@ -62,6 +62,11 @@ def problems_with(rule: type[Rule]) -> list[str]:
         problems.append("no invalid example")
     if rule.fix is not None and not any(isinstance(e, Invalid) and e.fixed is not None for e in rule.examples):
         problems.append("a rule with a fix needs an invalid example with its fixed code")
+    if rule.severity not in SEVERITIES:
+        problems.append(f"severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")
+    for option in rule.options:
+        if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", option.name) or not option.description:
+            problems.append(f"option {option.name!r} needs a kebab-case name and a description")
     return problems
 
 

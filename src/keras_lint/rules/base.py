@@ -52,6 +52,19 @@ class Silent:
 
 KerasBehaviour = Raises | Warns | Silent
 
+# How a finding is shown by default (JSON, SARIF, GitHub annotations, the language server).
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A per-rule setting, read from `[tool.keras-lint.options.<CODE>]` and validated against
+    its default's type (a list of strings, a bool, an int or a string)."""
+
+    name: str  # kebab-case key
+    default: object
+    description: str
+
 
 @dataclass(frozen=True)
 class Valid:
@@ -101,6 +114,19 @@ class Rule:
     # min_target = "3" so that `target-keras = "2"` silences it.
     min_target: ClassVar[str] = "2"
     examples: ClassVar[tuple[Valid | Invalid, ...]] = ()
+    # "error", "warning" or "info". A rule that does not set it gets "error" when one of its
+    # invalid examples makes Keras 3 raise (`keras=Raises(...)`), "warning" otherwise.
+    severity: ClassVar[str] = "warning"
+    options: ClassVar[tuple[Option, ...]] = ()
+    # True for a rule about `# noqa` comments: the engine calls its `check_suppressions` with
+    # what the other rules' findings the comments silenced, instead of `check`.
+    judges_suppressions: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "severity" not in vars(cls) and "examples" in vars(cls):
+            raises = any(isinstance(e, Invalid) and isinstance(e.keras, Raises) for e in cls.examples)
+            cls.severity = "error" if raises else "warning"
 
     # -- documentation ------------------------------------------------------------------------
 
@@ -122,8 +148,15 @@ class Rule:
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def option(self, ctx: Context, name: str):
+        """The value of one of this rule's `options` for the file being checked."""
+        for option in self.options:
+            if option.name == name:
+                return ctx.settings.options_for(self.code).get(name, option.default)
+        raise KeyError(f"{self.code} declares no option {name!r}")
+
     def finding(self, ctx: Context, node: cst.CSTNode, message: str, fix: Fix | None = None) -> Finding:
-        start, end = ctx.span(node)
+        start, end = ctx.outer_span(node)  # `(12)`, not `12`
         return Finding(code=self.code, message=message, start=start, end=end, fix=fix)
 
     def make_fix(self, message: str, edits: Iterable[Edit], applicability: Applicability | None = None) -> Fix:

@@ -15,7 +15,7 @@ import libcst as cst
 from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge import keras3, legacy
-from keras_lint.rules.base import Invalid, Raises, Rule, Valid, dedent
+from keras_lint.rules.base import Invalid, Option, Raises, Rule, Valid, dedent
 from keras_lint.semantic.model import Scope
 from keras_lint.semantic.names import keras_name
 
@@ -317,7 +317,25 @@ class UnknownIdentifier(Rule):
     summary = "A misspelled Keras string identifier (metric, loss, optimizer, activation, ...)"
     family = "Arguments"
     fix = Applicability.SAFE
+    options = (
+        Option(
+            "allowed-names",
+            [],
+            "Identifier strings never reported: the names of custom objects that another module "
+            "registers (`keras.saving.register_keras_serializable`), which keras-lint cannot see.",
+        ),
+    )
     examples = (
+        Valid(
+            dedent("""
+                import keras
+                # "lecun_normal2" is a custom initializer that another module registers.
+                layer = keras.layers.Dense(4, kernel_initializer="lecun_normal2")
+                """),
+            note="a name listed in the `allowed-names` option",
+            settings={"options": {"KRS102": {"allowed-names": ["lecun_normal2"]}}},
+            runnable=False,
+        ),
         Valid(dedent("""
             import keras
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
@@ -437,8 +455,11 @@ class UnknownIdentifier(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        allowed = self.option(ctx, "allowed-names")
         for site in identifier_sites(ctx):
             if is_valid(site) is not False or _custom_objects_possible(ctx, site.kind):
+                continue
+            if site.value in allowed:
                 continue
             if legacy.legacy_identifier(site.kind, site.value) is not None:
                 continue  # KRS103 explains it

@@ -32,6 +32,7 @@ class SyntaxErrorRule(Rule):
 
     code = "KRS001"
     name = "syntax-error"
+    severity = "error"  # the file cannot run at all
     summary = "The file is not valid Python 3 (syntax error, Python 2, undecodable bytes)"
     family = "Files"
     examples = (

@@ -158,6 +158,9 @@ class SemanticModel:
         self.scope_of_node: dict[cst.CSTNode, Scope] = {module: self.module_scope}
         self.name_reads: dict[str, list[tuple[cst.Name, Scope]]] = {}
         self.imports: list[tuple[cst.Import | cst.ImportFrom, Scope]] = []
+        # `with pytest.raises(...)` / `with self.assertRaises(...)` blocks: code in them is
+        # meant to fail, so findings there are not reported.
+        self.expected_to_raise: list[cst.With] = []
         self._qualified_cache: dict[tuple[int, int], str | None] = {}
         _Walker(self).walk_module(module)
 
@@ -480,7 +483,17 @@ def _walk_for(walker: _Walker, node: cst.For, scope: Scope) -> None:
         walker.walk(node.orelse, scope)
 
 
+_RAISES_CONTEXTS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
 def _walk_with(walker: _Walker, node: cst.With, scope: Scope) -> None:
+    for item in node.items:
+        call = item.item
+        if isinstance(call, cst.Call):
+            func = call.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+            if name in _RAISES_CONTEXTS:
+                walker.model.expected_to_raise.append(node)
     for item in node.items:
         walker.walk(item.item, scope)
         if item.asname is not None:
