@@ -65,3 +65,20 @@ def test_example(rule, case_id, example):
         if rule.judges_suppressions and "noqa" in comment.lower():
             continue  # editing `# noqa` comments is what such a rule's fix is for
         assert comment in outcome.text, f"{case_id}: the fix lost the comment {comment!r}"
+
+
+def test_fixes_applied_together_leave_no_unused_import():
+    """Two fixes of one pass each see the other's use of `Convolution3D` and keep its import;
+    the fixer removes what they left unused, and only that."""
+    from keras_lint.fixer import fix_text
+    from keras_lint.settings import Settings
+
+    code = (
+        "from keras.layers import Convolution3D, Dense\n"
+        "import numpy\n"
+        "a = Convolution3D(16, 3, 3, 3, activation='relu')\n"
+        "b = Convolution3D(1, kernel_dim1=1, kernel_dim2=3, kernel_dim3=3)\n"
+    )
+    outcome = fix_text(code, "m.py", Settings(), unsafe=True)
+    assert outcome.text.splitlines()[0] == "from keras.layers import Dense, Conv3D"
+    assert "import numpy" in outcome.text  # unused before: not ours to remove

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from keras_lint.diagnostics import Applicability, Finding, apply_edits
 from keras_lint.engine import LintResult, lint_text
+from keras_lint.rewrite import drop_imports_left_unused
 from keras_lint.settings import Settings
 
 MAX_PASSES = 100
@@ -57,6 +58,13 @@ def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = Fal
             return outcome
         chosen = _choose(result.findings, unsafe)
         if not chosen:
+            if current != text:
+                # Fixes applied in one pass each saw the others' uses of an import and kept it.
+                cleaned = drop_imports_left_unused(text, current)
+                if cleaned != current:
+                    current = cleaned
+                    seen_texts.add(current)
+                    continue  # lint the cleaned text (it must still parse and be clean)
             outcome.text = current
             outcome.remaining = result
             return outcome

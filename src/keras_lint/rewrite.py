@@ -184,3 +184,92 @@ def _insert_import_after(ctx: Context, statement: cst.CSTNode, line: str) -> Edi
     indent = ctx.text[start_of_line:ctx.span(statement)[0]]
     indent = indent if indent.strip() == "" else ""
     return Edit(line_end + 1, line_end + 1, f"{indent}{line}{ctx.newline}")
+
+
+def drop_imports_left_unused(original: str, fixed: str) -> str:
+    """Remove Keras imports that the fixes left unused: a name read in `original` and read no
+    more in `fixed` (several fixes in one pass each saw the others' uses and kept it)."""
+    used_before = _keras_imports(original, used=True)
+    if not used_before:
+        return fixed
+    ctx = _context_for(fixed)
+    if ctx is None:
+        return fixed
+    edits: list[Edit] = []
+    for statement, scope in ctx.semantic.imports:
+        names = statement.names
+        if isinstance(names, cst.ImportStar):
+            continue
+        unused = []
+        for alias in names:
+            key = _alias_key(statement, alias)
+            if key is None or key not in used_before:
+                continue
+            binding = next((b for b in scope.bindings.get(key[0], []) if b.node is statement), None)
+            if binding is not None and not ctx.semantic.reads_of(binding):
+                unused.append(alias)
+        if not unused:
+            continue
+        remaining = [alias for alias in names if alias not in unused]
+        if not remaining:
+            edits.append(remove_statement(ctx, statement))
+            continue
+        if getattr(statement, "rpar", None) is None:
+            remaining[-1] = remaining[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        edits.append(ctx.replace(statement, ctx.code(statement.with_changes(names=remaining))))
+    if not edits:
+        return fixed
+    from keras_lint.diagnostics import apply_edits
+
+    return apply_edits(fixed, edits)
+
+
+def _alias_key(statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> tuple[str, str] | None:
+    """(bound name, dotted path) of one imported Keras name."""
+    full = dotted_name(alias.name)
+    if full is None:
+        return None
+    if isinstance(statement, cst.ImportFrom):
+        if statement.relative or statement.module is None:
+            return None
+        path = f"{dotted_name(statement.module)}.{full}"
+        bound = alias.asname.name.value if alias.asname is not None else full
+    else:
+        path = full
+        bound = alias.asname.name.value if alias.asname is not None else full.split(".", 1)[0]
+        if alias.asname is None and "." in full:
+            return None  # `import keras.layers` binds `keras`: shared with other imports
+    if keras_name(path) is None:
+        return None
+    return bound, path
+
+
+def _keras_imports(text: str, used: bool) -> set[tuple[str, str]]:
+    ctx = _context_for(text)
+    if ctx is None:
+        return set()
+    result = set()
+    for statement, scope in ctx.semantic.imports:
+        if isinstance(statement.names, cst.ImportStar):
+            continue
+        for alias in statement.names:
+            key = _alias_key(statement, alias)
+            if key is None:
+                continue
+            binding = next((b for b in scope.bindings.get(key[0], []) if b.node is statement), None)
+            if binding is not None and (not used or ctx.semantic.reads_of(binding)):
+                result.add(key)
+    return result
+
+
+def _context_for(text: str) -> Context | None:
+    from keras_lint.semantic.model import SemanticModel
+    from keras_lint.semantic.names import star_exports
+    from keras_lint.settings import Settings
+
+    try:
+        module = cst.parse_module(text)
+        semantic = SemanticModel(module, star_exports)
+    except Exception:
+        return None
+    return Context(text, "", module, semantic, Settings())
