@@ -10,6 +10,7 @@ from keras_lint.models import extraction
 
 class _Collector:
     code = "models"
+    judges_suppressions = False
 
     def __init__(self):
         self.ctx = None
