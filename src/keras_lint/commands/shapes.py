@@ -24,6 +24,7 @@ class _Collector:
     """Runs with the shape rules and keeps what the interpreter found in the file."""
 
     code = "shapes"
+    judges_suppressions = False
 
     def __init__(self):
         self.ctx = None

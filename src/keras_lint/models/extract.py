@@ -22,7 +22,7 @@ from keras_lint.context import Call, Context
 from keras_lint.knowledge import keras3, legacy
 from keras_lint.models.functional import layers_in_graph
 from keras_lint.models.graph import BuildUnit, Layer, MethodCall, Model, Node, Tensor, Value, snake_case
-from keras_lint.models.labels import dtype_of, one_hot, with_dtype
+from keras_lint.models.labels import dataset, dtype_of, one_hot, with_dtype
 from keras_lint.models.values import OPAQUE, Array, Const, Function, Image, Mapping, Method, OneHot, Ref, Seq
 from keras_lint.semantic.model import BindingKind, Scope, iter_children
 from keras_lint.semantic.names import KerasName, keras_name
@@ -1182,6 +1182,8 @@ class Interpreter:
             return self._shape_value(positional[0].shape) if positional and isinstance(positional[0], Tensor) else OPAQUE
         if last == "to_categorical" and name.path.startswith("keras.utils."):
             return one_hot(node, positional, keywords)
+        if api.startswith("keras.datasets.") and last == "load_data":
+            return dataset(api, node) or OPAQUE
         if last == "load_img":
             return self._load_img(positional, keywords)
         if last == "img_to_array":

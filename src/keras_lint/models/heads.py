@@ -146,7 +146,8 @@ def activation_of_expression(ctx, expr: cst.BaseExpression, scope) -> str | None
     `keras.ops.sigmoid`, `tf.nn.softmax`."""
     constant = ctx.constant(expr, scope)
     if constant is not None:
-        return _activation_name(constant.value)
+        # A parameter's default says nothing about the values the function is called with.
+        return None if constant.from_default else _activation_name(constant.value)
     name = ctx.keras_name(expr, scope)
     if name is not None:
         api = name.api or name.path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_lint.models.graph import Value
-from keras_lint.models.values import Array, Const, OneHot, Ref, Seq
+from keras_lint.models.values import OPAQUE, Array, Const, OneHot, Ref, Seq
 from keras_lint.shapes import UNKNOWN
 
 # NumPy functions whose result has a known element kind, unless `dtype=` says otherwise.
@@ -119,3 +119,25 @@ def one_hot(node: cst.Call, positional: list, keywords: dict) -> Value:
             rows = rows[:-1]
         shape = (*rows, classes)
     return OneHot(classes, shape, node, classes_node)
+
+
+# The labels of the datasets bundled with Keras: integer class ids shaped as their docstrings in
+# keras/src/datasets/ say (imdb and reuters drop reviews by length, so their sizes vary).
+_DATASET_LABELS = {
+    "keras.datasets.mnist.load_data": ((60000,), (10000,)),
+    "keras.datasets.fashion_mnist.load_data": ((60000,), (10000,)),
+    "keras.datasets.cifar10.load_data": ((50000, 1), (10000, 1)),
+    "keras.datasets.cifar100.load_data": ((50000, 1), (10000, 1)),
+    "keras.datasets.imdb.load_data": ((UNKNOWN,), (UNKNOWN,)),
+    "keras.datasets.reuters.load_data": ((UNKNOWN,), (UNKNOWN,)),
+}
+
+
+def dataset(api: str, node: cst.Call) -> Value | None:
+    """`(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()`: the labels are
+    integer class ids (the images are not followed)."""
+    shapes = _DATASET_LABELS.get(api)
+    if shapes is None:
+        return None
+    train, test = (Array(shape, api, node, dtype="int") for shape in shapes)
+    return Seq([Seq([OPAQUE, train], True), Seq([OPAQUE, test], True)], True)

@@ -18,9 +18,9 @@ import libcst as cst
 
 from keras_lint.context import Context
 from keras_lint.knowledge import keras3
-from keras_lint.models import Array, Const, MethodCall, Model, OneHot, models_of
+from keras_lint.models import Array, Const, MethodCall, Model, OneHot, extraction
 from keras_lint.models.heads import OutputHead, output_heads
-from keras_lint.models.values import Seq
+from keras_lint.models.values import OPAQUE, Mapping, Ref, Seq
 from keras_lint.semantic.model import BindingKind, Scope
 from keras_lint.shapes import UNKNOWN
 
@@ -173,6 +173,13 @@ class Training:
 # -- following names ------------------------------------------------------------------------------
 
 
+def source_constant(ctx: Context, expr: cst.BaseExpression, scope: Scope):
+    """The constant an expression is, unless it comes from a parameter's default value (a
+    function may be called with another value: the interpreter's value says which)."""
+    constant = ctx.constant(expr, scope)
+    return None if constant is None or constant.from_default else constant
+
+
 def _follow(ctx: Context, expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope]:
     """What a name bound once by a plain assignment stands for (a few levels deep)."""
     for _ in range(_MAX_FOLLOW):
@@ -194,22 +201,113 @@ def _keras_object(ctx: Context, expr: cst.BaseExpression, scope: Scope) -> str |
     return name.api or name.path
 
 
+# -- one value per output -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Given:
+    """What compile was given for one output: where it is written (`site`, in the scope
+    `scope`), and the interpreter's value for this model instance (`value`)."""
+
+    site: cst.BaseExpression
+    scope: Scope
+    value: object
+
+
+def _items(value) -> list | None:
+    if isinstance(value, Seq):
+        return list(value.items)
+    if isinstance(value, Const) and isinstance(value.value, (list, tuple)):
+        return [Const(v) for v in value.value]
+    return None
+
+
+def _entry(value, key) -> object:
+    if isinstance(value, Mapping):
+        return value.items.get(key, OPAQUE)
+    if isinstance(value, Const) and isinstance(value.value, dict) and key in value.value:
+        return Const(value.value[key])
+    return OPAQUE
+
+
+def _per_output(ctx: Context, site: cst.BaseExpression, scope: Scope, value, heads: list[OutputHead]) -> dict[int, _Given] | None:
+    """What is given for each output: one thing for all, a list in output order, or a dict
+    keyed by output name. None when it cannot be matched to the outputs."""
+    expr, expr_scope = _follow(ctx, site, scope)
+    items = _items(value)
+    if isinstance(expr, (cst.List, cst.Tuple)) or (items is not None and not isinstance(expr, cst.Dict)):
+        elements = expr.elements if isinstance(expr, (cst.List, cst.Tuple)) else None
+        if elements is not None and (any(isinstance(e, cst.StarredElement) for e in elements) or len(elements) != len(heads)):
+            return None
+        if items is not None and len(items) != len(heads):
+            return None
+        result = {}
+        for position, head in enumerate(heads):
+            item_site = elements[position].value if elements is not None else site
+            item_value = items[position] if items is not None else OPAQUE
+            result[head.index] = _Given(item_site, expr_scope if elements is not None else scope, item_value)
+        return result
+    if isinstance(expr, cst.Dict) or isinstance(value, Mapping) or (isinstance(value, Const) and isinstance(value.value, dict)):
+        names = {head.name: head.index for head in heads if head.name is not None}
+        result = {}
+        if isinstance(expr, cst.Dict):
+            for element in expr.elements:
+                if not isinstance(element, cst.DictElement):
+                    return None
+                key = source_constant(ctx, element.key, expr_scope)
+                if key is None or key.value not in names:
+                    continue
+                result[names[key.value]] = _Given(element.value, expr_scope, _entry(value, key.value))
+        else:
+            for name, index in names.items():
+                entry = _entry(value, name)
+                if entry is not OPAQUE:
+                    result[index] = _Given(site, scope, entry)
+        return result
+    return {head.index: _Given(site, scope, value) for head in heads}
+
+
 # -- losses -------------------------------------------------------------------------------------------
 
 
-def read_loss(ctx: Context, site: cst.BaseExpression, scope: Scope) -> LossUse | None:
+def _string_loss(value: str, site: cst.BaseExpression, expr: cst.BaseExpression, scope: Scope) -> LossUse | None:
+    if value.lower() in keras3.compile_extras()["losses_case_insensitive"]:
+        return LossUse("auto", "crossentropy", "string", site, expr, scope)
+    family = _LOSS_FAMILIES.get(value)
+    if family is None:
+        return None
+    return LossUse(family, _LOSS_NAMES.get(value, value), "string", site, expr, scope, focal="focal" in value.lower())
+
+
+def _reference_loss(path: str, site: cst.BaseExpression, expr: cst.BaseExpression, scope: Scope) -> LossUse | None:
+    """A loss function or class given by reference (`keras.losses.binary_crossentropy`)."""
+    module, _, last = path.rpartition(".")
+    if module not in ("keras.losses", "keras.metrics"):
+        return None
+    family = _LOSS_FAMILIES.get(last)
+    if family is None or (module == "keras.metrics" and last[:1].isupper()):
+        return None
+    form = "object" if last[:1].isupper() else "function"
+    return LossUse(family, _LOSS_NAMES.get(last, last), form, site, expr, scope, focal="focal" in last.lower())
+
+
+def read_loss(ctx: Context, given: _Given) -> LossUse | None:
+    """The loss given for one output, or None when it is not one keras-lint knows."""
+    site, scope, value = given.site, given.scope, given.value
     expr, expr_scope = _follow(ctx, site, scope)
-    constant = ctx.constant(expr, expr_scope)
+    if isinstance(value, Const):
+        if not isinstance(value.value, str):
+            return None
+        literal = expr if isinstance(expr, cst.SimpleString) else site
+        return _string_loss(value.value, site, literal, expr_scope)
+    if isinstance(value, Ref):
+        path = (value.keras.api or value.keras.path) if value.keras is not None else None
+        return _reference_loss(path, site, expr, expr_scope) if path else None
+    # An object (`CategoricalCrossentropy(from_logits=True)`), which the interpreter does not
+    # model: read it from the source.
+    constant = source_constant(ctx, expr, expr_scope)
     if constant is not None:
-        value = constant.value
-        if not isinstance(value, str):
-            return None
-        if value.lower() in keras3.compile_extras()["losses_case_insensitive"]:
-            return LossUse("auto", "crossentropy", "string", site, expr, expr_scope)
-        family = _LOSS_FAMILIES.get(value)
-        if family is None:
-            return None
-        return LossUse(family, _LOSS_NAMES.get(value, value), "string", site, expr, expr_scope, focal="focal" in value.lower())
+        return _string_loss(constant.value, site, expr, expr_scope) if isinstance(constant.value, str) else None
     if isinstance(expr, cst.Call):
         path = _keras_object(ctx, expr.func, expr_scope)
         if path is None or not path.startswith("keras.losses."):
@@ -223,16 +321,7 @@ def read_loss(ctx: Context, site: cst.BaseExpression, scope: Scope) -> LossUse |
             loss.from_logits, loss.from_logits_arg = _from_logits(ctx, expr, expr_scope, path)
         return loss
     path = _keras_object(ctx, expr, expr_scope)
-    if path is None:
-        return None
-    module, _, last = path.rpartition(".")
-    if module not in ("keras.losses", "keras.metrics"):
-        return None
-    family = _LOSS_FAMILIES.get(last)
-    if family is None or (module == "keras.metrics" and last[:1].isupper()):
-        return None
-    form = "object" if last[:1].isupper() else "function"
-    return LossUse(family, _LOSS_NAMES.get(last, last), form, site, expr, expr_scope, focal="focal" in last.lower())
+    return _reference_loss(path, site, expr, expr_scope) if path else None
 
 
 def _from_logits(ctx: Context, call: cst.Call, scope: Scope, path: str) -> tuple[bool | None, cst.Arg | None]:
@@ -247,44 +336,22 @@ def _from_logits(ctx: Context, call: cst.Call, scope: Scope, path: str) -> tuple
             arg = positional[names.index("from_logits")]
     if arg is None:
         return False, None
-    constant = ctx.constant(arg.value, scope)
+    constant = source_constant(ctx, arg.value, scope)
     if constant is None or not isinstance(constant.value, bool):
         return None, arg
     return constant.value, arg
-
-
-def _per_output(ctx: Context, site: cst.BaseExpression, scope: Scope, heads: list[OutputHead]) -> dict[int, tuple[cst.BaseExpression, Scope]] | None:
-    """The expression given for each output (and its scope): one for all, a list in output
-    order, or a dict keyed by output name. None when it cannot be matched to the outputs."""
-    expr, expr_scope = _follow(ctx, site, scope)
-    if isinstance(expr, (cst.List, cst.Tuple)):
-        if any(isinstance(e, cst.StarredElement) for e in expr.elements) or len(expr.elements) != len(heads):
-            return None
-        return {head.index: (element.value, expr_scope) for head, element in zip(heads, expr.elements)}
-    if isinstance(expr, cst.Dict):
-        result: dict[int, tuple[cst.BaseExpression, Scope]] = {}
-        names = {head.name: head.index for head in heads if head.name is not None}
-        for element in expr.elements:
-            if not isinstance(element, cst.DictElement):
-                return None
-            key = ctx.constant(element.key, expr_scope)
-            if key is None or key.value not in names:
-                continue
-            result[names[key.value]] = (element.value, expr_scope)
-        return result
-    return {head.index: (site, scope) for head in heads}
 
 
 def _losses(ctx: Context, compile_call: MethodCall, heads: list[OutputHead]) -> dict[int, LossUse]:
     arg = compile_call.argument("loss")
     if arg is None or arg.star or not heads:
         return {}
-    per_output = _per_output(ctx, arg.value, compile_call.call.scope, heads)
+    per_output = _per_output(ctx, arg.value, compile_call.call.scope, compile_call.value("loss"), heads)
     if per_output is None:
         return {}
     result = {}
-    for index, (site, scope) in per_output.items():
-        loss = read_loss(ctx, site, scope)
+    for index, given in per_output.items():
+        loss = read_loss(ctx, given)
         if loss is not None:
             result[index] = loss
     return result
@@ -293,13 +360,15 @@ def _losses(ctx: Context, compile_call: MethodCall, heads: list[OutputHead]) -> 
 # -- metrics ------------------------------------------------------------------------------------------
 
 
-def read_metric(ctx: Context, site: cst.BaseExpression, scope: Scope) -> MetricUse:
+def read_metric(ctx: Context, given: _Given) -> MetricUse:
+    site, scope, value = given.site, given.scope, given.value
     expr, expr_scope = _follow(ctx, site, scope)
-    constant = ctx.constant(expr, expr_scope)
-    if constant is not None:
-        value = constant.value
-        if isinstance(value, str) and value.lower() in keras3.compile_extras()["metrics_case_insensitive"]:
+    if isinstance(value, Const):
+        text = value.value
+        if isinstance(text, str) and text.lower() in keras3.compile_extras()["metrics_case_insensitive"]:
             return MetricUse("accuracy", site, expr, expr_scope)
+        return MetricUse("other", site, expr, expr_scope)
+    if source_constant(ctx, expr, expr_scope) is not None:
         return MetricUse("other", site, expr, expr_scope)
     target = expr.func if isinstance(expr, cst.Call) else expr
     if _keras_object(ctx, target, expr_scope) == "keras.metrics.Accuracy":
@@ -312,21 +381,30 @@ def _metrics(ctx: Context, compile_call: MethodCall, heads: list[OutputHead]) ->
     if arg is None or arg.star or not heads:
         return {}
     scope = compile_call.call.scope
+    value = compile_call.value("metrics")
     expr, _ = _follow(ctx, arg.value, scope)
-    if isinstance(expr, cst.Dict):
-        by_output = _per_output(ctx, arg.value, scope, heads) or {}
-    elif isinstance(expr, (cst.List, cst.Tuple)) and len(heads) == 1:
-        by_output = {heads[0].index: (arg.value, scope)}
+    if isinstance(expr, cst.Dict) or isinstance(value, Mapping) or (isinstance(value, Const) and isinstance(value.value, dict)):
+        by_output = _per_output(ctx, arg.value, scope, value, heads) or {}
+    elif len(heads) == 1:
+        by_output = {heads[0].index: _Given(arg.value, scope, value)}
     else:
         return {}  # how a flat list spreads over several outputs depends on its shape
     result: dict[int, list[MetricUse]] = {}
-    for index, (site, site_scope) in by_output.items():
-        listed, listed_scope = _follow(ctx, site, site_scope)
-        if isinstance(listed, (cst.List, cst.Tuple)):
-            items = [e.value for e in listed.elements if not isinstance(e, cst.StarredElement)]
-            result[index] = [read_metric(ctx, item, listed_scope) for item in items]
-        else:
-            result[index] = [read_metric(ctx, site, site_scope)]
+    for index, given in by_output.items():
+        listed, listed_scope = _follow(ctx, given.site, given.scope)
+        items = _items(given.value)
+        elements = [e.value for e in listed.elements if not isinstance(e, cst.StarredElement)] if isinstance(listed, (cst.List, cst.Tuple)) else None
+        if elements is not None and items is not None and len(elements) != len(items):
+            elements = None
+        if elements is None and items is None:
+            result[index] = [read_metric(ctx, given)]
+            continue
+        count = len(elements) if elements is not None else len(items)
+        result[index] = [
+            read_metric(ctx, _Given(elements[i] if elements is not None else given.site, listed_scope if elements is not None else given.scope,
+                                    items[i] if items is not None else OPAQUE))
+            for i in range(count)
+        ]
     return result
 
 
@@ -341,7 +419,7 @@ def _literal(ctx: Context, array: Array) -> object:
     call = _calls_by_node(ctx).get(id(node))
     if call is None:
         return None
-    constant = ctx.constant(node.args[0].value, call.scope)
+    constant = source_constant(ctx, node.args[0].value, call.scope)
     return constant.value if constant is not None else None
 
 
@@ -409,10 +487,10 @@ def read_labels(ctx: Context, value, site: cst.BaseExpression) -> Labels | None:
     return None
 
 
-def _labels_of(ctx: Context, model: Model, instance: Model) -> tuple[list[Labels], bool]:
+def _labels_of(ctx: Context, instance: Model) -> tuple[list[Labels], bool]:
     found: list[Labels] = []
     complete = True
-    for method_call in model.method_calls:
+    for method_call in extraction(ctx).method_calls:
         if method_call.model is not instance or method_call.method not in _FIT_METHODS:
             continue
         pairs = []
@@ -448,22 +526,20 @@ def trainings(ctx: Context) -> list[Training]:
 
 
 def _trainings(ctx: Context) -> list[Training]:
+    # Every model instance the interpreter built (a function called with other arguments builds
+    # another one), each compile with the values it was really given.
     result: list[Training] = []
-    seen: set[tuple[int, int]] = set()
-    for model in models_of(ctx):
-        for compile_call in model.calls("compile"):
-            instance = compile_call.model or model
-            key = (id(compile_call.call.node), id(instance))
-            if key in seen:
-                continue
-            seen.add(key)
-            heads = output_heads(ctx, instance)
-            training = Training(instance, compile_call, heads)
-            training.losses = _losses(ctx, compile_call, heads)
-            training.metrics = _metrics(ctx, compile_call, heads)
-            if len(heads) == 1:
-                training.labels, training.labels_complete = _labels_of(ctx, model, instance)
-            result.append(training)
+    for compile_call in extraction(ctx).method_calls:
+        instance = compile_call.model
+        if compile_call.method != "compile" or instance is None:
+            continue
+        heads = output_heads(ctx, instance)
+        training = Training(instance, compile_call, heads)
+        training.losses = _losses(ctx, compile_call, heads)
+        training.metrics = _metrics(ctx, compile_call, heads)
+        if len(heads) == 1:
+            training.labels, training.labels_complete = _labels_of(ctx, instance)
+        result.append(training)
     return result
 
 

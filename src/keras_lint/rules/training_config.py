@@ -57,7 +57,12 @@ class _Reported:
 
 
 def _loss_written(ctx: Context, loss: LossUse) -> str:
-    return shown(ctx, loss.site)
+    """The loss as written, in backticks, with its value when the code names it indirectly
+    (`loss` (here 'binary_crossentropy'))."""
+    text = f"`{shown(ctx, loss.site)}`"
+    if loss.form == "string" and not isinstance(loss.site, cst.SimpleString):
+        text += f" (here '{loss.name}')"
+    return text
 
 
 def _replace_loss(ctx: Context, loss: LossUse, new_name: str) -> list[Edit] | None:
@@ -264,7 +269,7 @@ class CategoricalCrossentropyOneUnit(Rule):
                     continue
                 written = _loss_written(ctx, loss)
                 message = (
-                    f"`{written}` on an output with 1 unit ({_output_text(ctx, head)}): the loss is always 0. The categorical "
+                    f"{written} on an output with 1 unit ({_output_text(ctx, head)}): the loss is always 0. The categorical "
                     f"crossentropy normalises the predictions over the last axis, and a single value always normalises to 1.0 "
                     f"(log 1 = 0), so the model gets no training signal from it (Keras 3 only emits a SyntaxWarning at fit)"
                 )
@@ -523,7 +528,7 @@ class SoftmaxBinaryCrossentropy(Rule):
                     continue
                 written = _loss_written(ctx, loss)
                 message = (
-                    f"`{written}` on a softmax over {head.units} classes ({_output_text(ctx, head)}) trains them as {head.units} "
+                    f"{written} on a softmax over {head.units} classes ({_output_text(ctx, head)}) trains them as {head.units} "
                     f"independent yes/no problems, but a softmax makes the classes compete (they sum to 1): for one class per "
                     f"sample the loss is `categorical_crossentropy` (one-hot labels) or `sparse_categorical_crossentropy` (class "
                     f"ids). Keras 3 does not warn, and `'accuracy'` silently becomes categorical accuracy, so nothing looks "
@@ -673,7 +678,7 @@ class ProbabilityLossOnLogits(Rule):
                     what = f"{output} has no activation: its {head.units} outputs are unbounded scores (logits)"
                 class_name = _LOSS_CLASSES.get(loss.name, "CategoricalCrossentropy" if not binary else "BinaryCrossentropy")
                 message = (
-                    f"{what}, but `{written}` expects probabilities (from_logits=False): Keras clips them into [1e-7, 1 - 1e-7]"
+                    f"{what}, but {written} expects probabilities (from_logits=False): Keras clips them into [1e-7, 1 - 1e-7]"
                     f"{'' if binary else ' and divides them by their sum'}, so scores outside that range get no gradient and the "
                     f"model trains on a distorted loss (Keras 3 does not warn). Give the layer activation='{activation}', or "
                     f"keep the logits and use `keras.losses.{class_name}(from_logits=True)`"
@@ -776,7 +781,7 @@ class FromLogitsAfterActivation(Rule):
                     continue
                 written = _loss_written(ctx, loss)
                 message = (
-                    f"`{written}` says the outputs are logits, but {_output_text(ctx, head)} already applies {activation}: the loss "
+                    f"{written} says the outputs are logits, but {_output_text(ctx, head)} already applies {activation}: the loss "
                     f"applies the {activation} a second time, to probabilities. Keras 3 on TensorFlow warns and uses the values "
                     f"before the activation; other backends do not. Remove `from_logits=True` (the model outputs probabilities), "
                     f"or remove the activation (the model outputs logits)"
@@ -1056,7 +1061,7 @@ class LabelEncodingMismatch(Rule):
             made = f" (`{shown(ctx, labels.made_by)}`)" if labels.made_by is not None else ""
             expected = "one integer class id per sample" if loss.family == "sparse" else "one-hot rows shaped like the output"
             message = (
-                f"`{_loss_written(ctx, loss)}` expects {expected}, but the labels `{shown(ctx, labels.site)}`{made} are {shape}: "
+                f"{_loss_written(ctx, loss)} expects {expected}, but the labels `{shown(ctx, labels.site)}`{made} are {shape}: "
                 f"Keras 3 fails at the first fit with a shape error. Use `{wanted}`"
                 f"{' (or drop to_categorical)' if loss.family == 'sparse' else ' (or one-hot encode the labels with to_categorical)'}"
             )
@@ -1163,13 +1168,16 @@ class OutputUnitsClassesMismatch(Rule):
 
     @staticmethod
     def _one_hot(ctx: Context, labels, units: int) -> str:
-        stated = ""
-        if labels.classes_node is not None and not isinstance(labels.classes_node, cst.Integer):
-            stated = f", `{shown(ctx, labels.classes_node)}` = {labels.classes}"
-        made = f"`{shown(ctx, labels.made_by)}`{stated}" if labels.made_by is not None else f"`{shown(ctx, labels.site)}`"
+        source = ""
+        if isinstance(labels.made_by, cst.Call) and labels.classes_node is not None:
+            written = shown(ctx, labels.classes_node, 30)
+            source = f" (`{shown(ctx, labels.made_by.func, 30)}(..., {written})`"
+            source += f", {written} = {labels.classes})" if not isinstance(labels.classes_node, cst.Integer) else ")"
+        elif labels.made_by is not None and labels.made_by is not labels.site:
+            source = f" (`{shown(ctx, labels.made_by)}`)"
         return (
-            f"the labels have {labels.classes} classes ({made}) but the output layer has {units} units: Keras 3 fails at the "
-            f"first fit ('Arguments `target` and `output` must have the same shape')"
+            f"the labels `{shown(ctx, labels.site)}` have {labels.classes} classes{source} but the output layer has {units} units: "
+            f"Keras 3 fails at the first fit ('Arguments `target` and `output` must have the same shape')"
         )
 
     @staticmethod
@@ -1264,7 +1272,7 @@ class AccuracyOnRegression(Rule):
                         chosen = (f"`CategoricalAccuracy` ({head.units} output units): it checks whether the largest prediction "
                                   f"is at the largest target, which says nothing about regression errors")
                     message = (
-                        f"`{shown(ctx, metric.site)}` on a regression model (`{_loss_written(ctx, loss)}` on {_output_text(ctx, head)}, "
+                        f"`{shown(ctx, metric.site)}` on a regression model ({_loss_written(ctx, loss)} on {_output_text(ctx, head)}, "
                         f"activation {activation}): Keras 3 turns it into {chosen}. Use a regression metric: 'mae', 'mse' or "
                         f"keras.metrics.RootMeanSquaredError()"
                     )
@@ -1355,7 +1363,7 @@ class ExactAccuracyOnProbabilities(Rule):
                 for metric in training.metrics.get(head.index, []):
                     if metric.kind != "exact_accuracy" or not reported.first(metric.site):
                         continue
-                    outputs = f"probabilities ({activation})" if probabilities else f"scores (trained with `{_loss_written(ctx, loss)}`)"
+                    outputs = f"probabilities ({activation})" if probabilities else f"scores (trained with {_loss_written(ctx, loss)})"
                     message = (
                         f"`{shown(ctx, metric.site)}` counts predictions exactly equal to the labels, but the model outputs "
                         f"{outputs}, which are never exactly 0 or 1: it reports about 0 however well the model does. Use 'accuracy' "
