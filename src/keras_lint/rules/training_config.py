@@ -801,6 +801,14 @@ class FromLogitsAfterActivation(Rule):
 # -- KRS706 ------------------------------------------------------------------------------------------
 
 
+def _on_last_axis(activation: Activation) -> bool:
+    """Whether an activation acts on each value (sigmoid) or on the last axis (softmax)."""
+    if activation.name != "softmax" or activation.axis == -1:
+        return True
+    shapes = {len(shape) for shape in _output_shapes(activation.layer) if isinstance(shape, tuple)}
+    return activation.axis is not None and len(shapes) == 1 and activation.axis == shapes.pop() - 1
+
+
 class StackedActivation(Rule):
     """## What it does
     Finds a softmax or sigmoid applied to values that already went through one:
@@ -915,8 +923,10 @@ class StackedActivation(Rule):
                 for tensor in tensors:
                     chain, _ = activations_up_to(ctx, model, layer, tensor)
                     earlier = [a for a in chain[:-1] if a.own or a.name != "linear"]
-                    if not earlier or earlier[-1].name not in PROBABILITY_ACTIVATIONS or not reported.first(layer.call.node):
+                    if not earlier or earlier[-1].name not in PROBABILITY_ACTIVATIONS:
                         continue
+                    if not (_on_last_axis(earlier[-1]) and _on_last_axis(chain[-1])) or not reported.first(layer.call.node):
+                        continue  # a softmax over another axis (time steps) is another operation
                     yield self._finding(ctx, earlier[-1], chain[-1])
 
     def _finding(self, ctx: Context, first: Activation, second: Activation) -> Finding:
