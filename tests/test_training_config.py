@@ -425,3 +425,71 @@ def test_a_softmax_over_time_steps_after_a_softmax_over_classes_is_not_stacking(
     )
     found = findings(code)
     assert [c for c, _ in found] == ["KRS706"] and "Softmax(axis=2)" in found[0][1]
+
+
+# -- fixes at places several model instances share ------------------------------------------------------
+
+
+def _fixes(code: str, rule_code: str) -> list:
+    from keras_lint.diagnostics import Applicability
+
+    result = lint(code)
+    return [f.fix.applicability for f in result.findings if f.code == rule_code and f.fix is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY]
+
+
+def test_no_fix_where_another_call_of_the_function_needs_something_else():
+    code = (
+        "import keras\n"
+        "def build(activation='sigmoid'):\n"
+        "    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation=activation)])\n"
+        "    model.compile(loss='categorical_crossentropy')\n"
+        "    return model\n"
+        "a = build()\n"
+    )
+    assert len(_fixes(code, "KRS701")) == 1  # every build is a sigmoid: binary_crossentropy
+    assert codes(code + "b = build('relu')\n") == ["KRS701"]
+    assert _fixes(code + "b = build('relu')\n", "KRS701") == []
+
+
+def test_labels_fitted_outside_the_function_that_compiles_give_the_fix():
+    code = (
+        "import numpy as np\n"
+        "import keras\n"
+        "def build():\n"
+        "    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation='softmax')])\n"
+        "    model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+        "    return model\n"
+        "model = build()\n"
+        "model.fit(np.zeros((6, 4)), np.array([0, 1, 2, 0, 1, 2]))\n"
+    )
+    assert codes(code) == ["KRS707"]
+    assert len(_fixes(code, "KRS707")) == 1
+
+
+def test_a_softmax_layer_built_for_several_models_is_not_edited_for_one():
+    code = (
+        "import keras\n"
+        "from keras import layers\n"
+        "def head(units=1):\n"
+        "    return layers.Dense(units, activation='softmax')\n"
+        "one = keras.Sequential([keras.Input((4,)), head()])\n"
+        "many = keras.Sequential([keras.Input((4,)), head(5)])\n"
+    )
+    assert codes(code) == ["KRS702"]
+    assert _fixes(code, "KRS702") == []
+
+
+def test_a_stacked_softmax_is_not_removed_where_the_layer_feeds_something_else():
+    code = (
+        "import keras\n"
+        "from keras import layers\n"
+        "inputs = keras.Input((4,))\n"
+        "probabilities = layers.Dense(3, activation='softmax')(inputs)\n"
+        "twice = layers.Activation('softmax')(probabilities)\n"
+        "model = keras.Model(inputs, twice)\n"
+    )
+    assert codes(code) == ["KRS706"]
+    assert len(_fixes(code, "KRS706")) == 1
+    shared = code + "other = keras.Model(inputs, layers.Dense(2)(probabilities))\n"
+    assert codes(shared) == ["KRS706"]
+    assert _fixes(shared, "KRS706") == []

@@ -17,7 +17,7 @@ import libcst as cst
 from keras_lint.context import Context
 from keras_lint.diagnostics import Applicability, Edit, Finding, Fix
 from keras_lint.knowledge import keras3
-from keras_lint.models import Layer, extraction, models_of
+from keras_lint.models import Layer, extraction
 from keras_lint.models.heads import Activation, OutputHead, activations_up_to, role_of
 from keras_lint.rewrite import reference_to
 from keras_lint.rules._training_config import (
@@ -144,6 +144,47 @@ def _pairs(training: Training) -> Iterator[tuple[OutputHead, LossUse]]:
         loss = training.losses.get(head.index)
         if loss is not None:
             yield head, loss
+
+
+def _places(training: Training, head: OutputHead) -> set[tuple]:
+    """The source places an edit for this output may touch: its loss in the compile call and
+    the layers that make the output."""
+    places: set[tuple] = {("compile", id(training.compile.call.node), head.index)}
+    for activation in head.activations:
+        if activation.layer.call is not None:
+            places.add(("layer", id(activation.layer.call.node)))
+    return places
+
+
+def _agreed_fix(ctx: Context, training: Training, head: OutputHead, verdict):
+    """The fix every model instance that shares a place with this output needs, or None.
+
+    A function called with other arguments builds other model instances from the same source
+    (`build(1, "sigmoid")`, `build(10, "softmax")`), and a helper may build the head of several
+    models: an edit there changes all of them, so it is offered only when `verdict(training,
+    head, loss)` (the fix an instance needs, or None) is the same for all. An instance whose
+    verdict is `_NO_EVIDENCE` (a model not fitted on labels keras-lint can read) neither needs
+    nor refuses it."""
+    places = _places(training, head)
+    verdicts = set()
+    for other in trainings(ctx):
+        for other_head in other.heads:
+            if other is training and other_head is head or _places(other, other_head) & places:
+                other_verdict = verdict(other, other_head, other.losses.get(other_head.index))
+                if other_verdict is not _NO_EVIDENCE:
+                    verdicts.add(other_verdict)
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+_NO_EVIDENCE = object()
+
+
+def _label_verdict(training: Training, choices: dict[str, str]):
+    """The fix the labels call for (`choices` by encoding), `_NO_EVIDENCE` when the model is
+    not fitted on labels here, None when they are unknown or disagree."""
+    if not training.labels and training.labels_complete:
+        return _NO_EVIDENCE
+    return choices.get(training.label_encoding())
 
 
 def _output_text(ctx: Context, head: OutputHead) -> str:
@@ -274,12 +315,19 @@ class CategoricalCrossentropyOneUnit(Rule):
                     f"(log 1 = 0), so the model gets no training signal from it (Keras 3 only emits a SyntaxWarning at fit)"
                 )
                 if head.activation == "sigmoid":
-                    edits = _replace_loss(ctx, loss, "focal" in loss.name and "binary_focal_crossentropy" or "binary_crossentropy")
+                    binary = _agreed_fix(ctx, training, head, self._verdict)
+                    edits = _replace_loss(ctx, loss, binary) if binary else None
                     message += "; a sigmoid output with two classes is what `binary_crossentropy` is for"
                     yield self.finding(ctx, loss.site, message, _fix(self, "Use binary_crossentropy", edits))
                 else:
                     message += "; use `binary_crossentropy` with a sigmoid output for two classes, or one unit per class with softmax"
                     yield self.finding(ctx, loss.site, message, _fix(self, "Use binary crossentropy with a sigmoid output", None))
+
+    @staticmethod
+    def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
+        if loss is None or loss.family != "categorical" or head.units != 1 or head.activation != "sigmoid":
+            return None
+        return "binary_focal_crossentropy" if loss.focal else "binary_crossentropy"
 
 
 # -- KRS702 ------------------------------------------------------------------------------------------
@@ -387,36 +435,47 @@ class SoftmaxOneUnit(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        reported = _Reported()
+        # One layer in the source may be built several times (a function called with other
+        # arguments): report the first build with the problem, fix only when all have it.
+        builds: dict[int, list[Layer]] = {}
         for layer in extraction(ctx).layers:
-            if layer.call is None or not reported.first(layer.call.node):
+            if layer.call is not None:
+                builds.setdefault(id(layer.call.node), []).append(layer)
+        for layers in builds.values():
+            verdicts = [self._verdict(ctx, layer) for layer in layers]
+            layer = next((lay for lay, verdict in zip(layers, verdicts) if verdict is not None), None)
+            if layer is None:
                 continue
-            role, activation, axis = role_of(ctx, layer)
-            if activation != "softmax" or role not in ("weights", "activation"):
-                continue
-            shapes = _output_shapes(layer)
-            sizes = {_axis_size(shape, axis) for shape in shapes}
-            if role == "weights" and not shapes and layer.keras_name is not None and layer.keras_name.is_("keras.layers.Dense"):
-                units = layer.argument("units")
-                sizes = {units if isinstance(units, int) and not isinstance(units, bool) else None}
-            if sizes != {1}:
-                continue
-            one_per_sample = bool(shapes) and all(isinstance(s, tuple) and len(s) == 2 for s in shapes)
             arg = layer.argument_node("activation")
             where = arg if arg is not None else layer.call.node
-            what = f"`{_layer_text(ctx, layer)}`"
             message = (
-                f"{what} takes a softmax over an axis of size 1: it always outputs 1.0, whatever the input, so every sample gets "
-                f"the same prediction and the layer learns nothing (Keras 3 only warns)"
+                f"`{_layer_text(ctx, layer)}` takes a softmax over an axis of size 1: it always outputs 1.0, whatever the input, "
+                f"so every sample gets the same prediction and the layer learns nothing (Keras 3 only warns)"
             )
             edits = None
-            if one_per_sample and arg is not None:
+            if all(verdict == "one per sample" for verdict in verdicts) and arg is not None:
                 message += "; one unit answering a yes/no question needs `sigmoid`"
                 edits = self._to_sigmoid(ctx, layer, arg)
             else:
                 message += ("; for one unit per sample use `sigmoid`; for a softmax over time steps or positions, take it over "
                             "that axis (`Softmax(axis=1)`)")
             yield self.finding(ctx, where, message, _fix(self, "Use sigmoid", edits))
+
+    @staticmethod
+    def _verdict(ctx: Context, layer: Layer) -> str | None:
+        """"one per sample" (output shaped (None, 1)), "other" (another rank, or not known), or
+        None when the layer's softmax is not over an axis of size 1."""
+        role, activation, axis = role_of(ctx, layer)
+        if activation != "softmax" or role not in ("weights", "activation"):
+            return None
+        shapes = _output_shapes(layer)
+        sizes = {_axis_size(shape, axis) for shape in shapes}
+        if role == "weights" and not shapes and layer.keras_name is not None and layer.keras_name.is_("keras.layers.Dense"):
+            units = layer.argument("units")
+            sizes = {units if isinstance(units, int) and not isinstance(units, bool) else None}
+        if sizes != {1}:
+            return None
+        return "one per sample" if shapes and all(isinstance(s, tuple) and len(s) == 2 for s in shapes) else "other"
 
     @staticmethod
     def _to_sigmoid(ctx: Context, layer: Layer, arg: cst.Arg) -> list[Edit] | None:
@@ -534,13 +593,18 @@ class SoftmaxBinaryCrossentropy(Rule):
                     f"ids). Keras 3 does not warn, and `'accuracy'` silently becomes categorical accuracy, so nothing looks "
                     f"wrong. For several labels per sample use sigmoid units instead"
                 )
-                encoding = training.label_encoding() if len(training.heads) == 1 else None
-                edits = None
-                if encoding == "one_hot" and not loss.focal:
-                    edits = _replace_loss(ctx, loss, "categorical_crossentropy")
-                elif encoding == "class_ids" and not loss.focal:
-                    edits = _replace_loss(ctx, loss, "sparse_categorical_crossentropy")
+                wanted = _agreed_fix(ctx, training, head, self._verdict)
+                edits = _replace_loss(ctx, loss, wanted) if wanted else None
                 yield self.finding(ctx, loss.site, message, _fix(self, "Use the categorical crossentropy", edits))
+
+    @staticmethod
+    def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
+        """The loss the labels call for, when they are known."""
+        if loss is None or loss.family != "binary" or loss.focal or head.activation != "softmax" or (head.units or 0) < 2:
+            return None
+        if len(training.heads) != 1:
+            return None
+        return _label_verdict(training, {"one_hot": "categorical_crossentropy", "class_ids": "sparse_categorical_crossentropy"})
 
 
 # -- KRS704 ------------------------------------------------------------------------------------------
@@ -684,9 +748,22 @@ class ProbabilityLossOnLogits(Rule):
                     f"keep the logits and use `keras.losses.{class_name}(from_logits=True)`"
                 )
                 edits = None
-                if dense is not None and len(dense.nodes) <= 1 and head.activations == [head.activations[0]]:
+                if dense is not None and len(dense.nodes) <= 1 and _agreed_fix(ctx, training, head, self._verdict) == activation:
                     edits = _set_activation(ctx, dense, activation)
                 yield self.finding(ctx, loss.site, message, _fix(self, f"Give the output layer activation='{activation}'", edits))
+
+    @staticmethod
+    def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
+        """The activation the output layer needs, when it is a linear layer with weights and
+        nothing after it."""
+        if loss is None or not loss.crossentropy or loss.from_logits is not False or head.activation != "linear":
+            return None
+        if head.units is None or len(head.activations) != 1 or head.weighted_layer is None:
+            return None
+        if loss.family == "categorical" and head.units == 1:
+            return None
+        binary = loss.family == "binary" or (loss.family == "auto" and head.units == 1)
+        return "sigmoid" if binary else "softmax"
 
 
 # -- KRS705 ------------------------------------------------------------------------------------------
@@ -786,7 +863,14 @@ class FromLogitsAfterActivation(Rule):
                     f"before the activation; other backends do not. Remove `from_logits=True` (the model outputs probabilities), "
                     f"or remove the activation (the model outputs logits)"
                 )
-                yield self.finding(ctx, loss.site, message, _fix(self, "Remove from_logits=True", self._edits(ctx, loss)))
+                edits = self._edits(ctx, loss) if _agreed_fix(ctx, training, head, self._verdict) else None
+                yield self.finding(ctx, loss.site, message, _fix(self, "Remove from_logits=True", edits))
+
+    @staticmethod
+    def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
+        if loss is None or not loss.crossentropy or loss.from_logits is not True or head.activation not in PROBABILITY_ACTIVATIONS:
+            return None
+        return "from_logits=False"
 
     @staticmethod
     def _edits(ctx: Context, loss: LossUse) -> list[Edit] | None:
@@ -911,8 +995,8 @@ class StackedActivation(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        reported = _Reported()
-        for model in models_of(ctx):
+        found: dict[int, list[tuple[Activation, Activation]]] = {}  # by the second layer's call
+        for model in extraction(ctx).instances:
             for layer in model.layers:
                 if layer.call is None:
                     continue
@@ -925,11 +1009,29 @@ class StackedActivation(Rule):
                     earlier = [a for a in chain[:-1] if a.own or a.name != "linear"]
                     if not earlier or earlier[-1].name not in PROBABILITY_ACTIVATIONS:
                         continue
-                    if not (_on_last_axis(earlier[-1]) and _on_last_axis(chain[-1])) or not reported.first(layer.call.node):
+                    if not (_on_last_axis(earlier[-1]) and _on_last_axis(chain[-1])):
                         continue  # a softmax over another axis (time steps) is another operation
-                    yield self._finding(ctx, earlier[-1], chain[-1])
+                    found.setdefault(id(layer.call.node), []).append((earlier[-1], chain[-1]))
+        for pairs in found.values():
+            yield self._finding(ctx, *pairs[0], fixable=self._removable(ctx, pairs))
 
-    def _finding(self, ctx: Context, first: Activation, second: Activation) -> Finding:
+    @staticmethod
+    def _removable(ctx: Context, pairs: list[tuple[Activation, Activation]]) -> bool:
+        """Whether removing the first activation changes only these stackings: every build of
+        its layer feeds the second activation, and nothing else."""
+        first_calls = {id(first.layer.call.node) for first, _ in pairs if first.layer.call is not None}
+        if len(first_calls) != 1 or len({(first.name, second.name) for first, second in pairs}) != 1:
+            return False
+        first_call = pairs[0][0].layer.call.node
+        builds = [layer for layer in extraction(ctx).layers if layer.call is not None and layer.call.node is first_call]
+        stacked = {id(first.layer) for first, _ in pairs}
+        if any(id(layer) not in stacked or len(layer.nodes) > 1 for layer in builds):
+            return False
+        produced = {id(tensor) for layer in builds for node in layer.nodes for tensor in node.outputs}
+        consumers = sum(1 for node in extraction(ctx).nodes for tensor in node.inputs if id(tensor) in produced)
+        return consumers <= len(builds)
+
+    def _finding(self, ctx: Context, first: Activation, second: Activation, fixable: bool) -> Finding:
         if first.name == "softmax" and second.name == "softmax":
             effect = "a softmax of probabilities can never be confident (over N classes its largest output is at most e / (e + N - 1); at most 0.58 for 3 classes)"
         elif first.name == "sigmoid" and second.name == "sigmoid":
@@ -943,7 +1045,7 @@ class StackedActivation(Rule):
             f"{'' if same else ' (which one was meant is for you to say)'}"
         )
         edits = None
-        arg = first.argument if same and first.own else None
+        arg = first.argument if same and first.own and fixable else None
         if arg is not None and arg.keyword is not None and first.layer.call is not None and not first.layer.call.has_star_args:
             edits = [ctx.remove_argument(first.layer.call.node, arg)]
         return self.finding(ctx, second.layer.call.node, message, _fix(self, f"Remove the first {first.name}", edits))
@@ -1075,7 +1177,18 @@ class LabelEncodingMismatch(Rule):
                 f"Keras 3 fails at the first fit with a shape error. Use `{wanted}`"
                 f"{' (or drop to_categorical)' if loss.family == 'sparse' else ' (or one-hot encode the labels with to_categorical)'}"
             )
-            yield self.finding(ctx, loss.site, message, _fix(self, f"Use {wanted}", _replace_loss(ctx, loss, wanted)))
+            edits = _replace_loss(ctx, loss, wanted) if _agreed_fix(ctx, training, head, self._verdict) == wanted else None
+            yield self.finding(ctx, loss.site, message, _fix(self, f"Use {wanted}", edits))
+
+    @staticmethod
+    def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
+        if loss is None or len(training.heads) != 1 or (head.units is not None and head.units < 2):
+            return None
+        if loss.family == "sparse":
+            return _label_verdict(training, {"one_hot": "categorical_crossentropy"})
+        if loss.family == "categorical" and not loss.focal:
+            return _label_verdict(training, {"class_ids": "sparse_categorical_crossentropy"})
+        return None
 
 
 # -- KRS708 ------------------------------------------------------------------------------------------
