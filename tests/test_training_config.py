@@ -493,3 +493,12 @@ def test_a_stacked_softmax_is_not_removed_where_the_layer_feeds_something_else()
     shared = code + "other = keras.Model(inputs, layers.Dense(2)(probabilities))\n"
     assert codes(shared) == ["KRS706"]
     assert _fixes(shared, "KRS706") == []
+
+
+def test_tf_losses_is_keras_losses():
+    code = (
+        "import tensorflow as tf\n"
+        "model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(5, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=[tf.metrics.Accuracy()])\n"
+    )
+    assert codes(code) == ["KRS705", "KRS710"]

@@ -22,6 +22,7 @@ from keras_lint.models import Array, Const, MethodCall, Model, OneHot, extractio
 from keras_lint.models.heads import OutputHead, output_heads
 from keras_lint.models.values import OPAQUE, Mapping, Ref, Seq
 from keras_lint.semantic.model import BindingKind, Scope
+from keras_lint.semantic.names import keras_name
 from keras_lint.shapes import UNKNOWN
 
 FAMILY = "Training configuration"
@@ -194,8 +195,16 @@ def _follow(ctx: Context, expr: cst.BaseExpression, scope: Scope) -> tuple[cst.B
     return expr, scope
 
 
+# TensorFlow 2 exports Keras' losses and metrics as `tf.losses` and `tf.metrics` too.
+_TF_ALIASES = {"tensorflow.losses.": "keras.losses.", "tensorflow.metrics.": "keras.metrics."}
+
+
 def _keras_object(ctx: Context, expr: cst.BaseExpression, scope: Scope) -> str | None:
     name = ctx.keras_name(expr, scope)
+    if name is None:
+        path = ctx.qualified_name(expr, scope) or ""
+        alias = next((prefix for prefix in _TF_ALIASES if path.startswith(prefix)), None)
+        name = keras_name(_TF_ALIASES[alias] + path[len(alias) :]) if alias else None
     if name is None:
         return None
     return name.api or name.path
