@@ -502,3 +502,19 @@ def test_tf_losses_is_keras_losses():
         "model.compile(optimizer='adam', loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=[tf.metrics.Accuracy()])\n"
     )
     assert codes(code) == ["KRS705", "KRS710"]
+
+
+def test_validation_labels_encoded_differently_from_the_training_labels():
+    code = (
+        "from keras.datasets import mnist\n"
+        "from keras.utils import to_categorical\n"
+        "import keras\n"
+        "(x_train, y_train), (x_test, y_test) = mnist.load_data()\n"
+        "model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n"
+        "model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+        "model.fit(x_train, to_categorical(y_train, 10), validation_data=(x_test, y_test))\n"
+    )
+    found = findings(code)
+    assert [c for c, _ in found] == ["KRS707"]
+    assert found[0][1].startswith("the labels `y_test` (`mnist.load_data()`) are class ids")
+    assert _fixes(code, "KRS707") == []

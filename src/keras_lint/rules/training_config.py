@@ -1158,27 +1158,40 @@ class LabelEncodingMismatch(Rule):
             if pair is None:
                 continue
             head, loss = pair
-            encoding = training.label_encoding()
             if head.units is not None and head.units < 2:
                 continue
-            if loss.family == "sparse" and encoding == "one_hot":
-                wanted, shape = "categorical_crossentropy", "one-hot rows"
-            elif loss.family == "categorical" and encoding == "class_ids" and not loss.focal:
-                wanted, shape = "sparse_categorical_crossentropy", "class ids (one integer per sample)"
+            if loss.family == "sparse":
+                wrong, wanted, shape = "one_hot", "categorical_crossentropy", "one-hot rows"
+            elif loss.family == "categorical" and not loss.focal:
+                wrong, wanted, shape = "class_ids", "sparse_categorical_crossentropy", "class ids (one integer per sample)"
             else:
                 continue
-            if not reported.first(loss.site):
+            mismatched = [labels for labels in training.labels if labels.encoding == wrong]
+            if not mismatched:
                 continue
-            labels = training.labels[0]
-            made = f" (`{shown(ctx, labels.made_by)}`)" if labels.made_by is not None else ""
+            labels = mismatched[0]
+            made = f" (`{shown(ctx, labels.made_by)}`)" if labels.made_by is not None and labels.made_by is not labels.site else ""
             expected = "one integer class id per sample" if loss.family == "sparse" else "one-hot rows shaped like the output"
+            if training.label_encoding() == wrong:
+                if not reported.first(loss.site):
+                    continue
+                message = (
+                    f"{_loss_written(ctx, loss)} expects {expected}, but the labels `{shown(ctx, labels.site)}`{made} are {shape}: "
+                    f"Keras 3 fails at the first fit with a shape error. Use `{wanted}`"
+                    f"{' (or drop to_categorical)' if loss.family == 'sparse' else ' (or one-hot encode the labels with to_categorical)'}"
+                )
+                edits = _replace_loss(ctx, loss, wanted) if _agreed_fix(ctx, training, head, self._verdict) == wanted else None
+                yield self.finding(ctx, loss.site, message, _fix(self, f"Use {wanted}", edits))
+                continue
+            # Other labels of the same model fit the loss: these are the odd ones out.
+            if not reported.first(labels.site):
+                continue
             message = (
-                f"{_loss_written(ctx, loss)} expects {expected}, but the labels `{shown(ctx, labels.site)}`{made} are {shape}: "
-                f"Keras 3 fails at the first fit with a shape error. Use `{wanted}`"
-                f"{' (or drop to_categorical)' if loss.family == 'sparse' else ' (or one-hot encode the labels with to_categorical)'}"
+                f"the labels `{shown(ctx, labels.site)}`{made} are {shape}, but {_loss_written(ctx, loss)} (which the model's other "
+                f"labels fit) expects {expected}: Keras 3 fails with a shape error when it reaches them. Encode them like the others"
+                f"{' (to_categorical)' if loss.family == 'categorical' else ' (without to_categorical)'}"
             )
-            edits = _replace_loss(ctx, loss, wanted) if _agreed_fix(ctx, training, head, self._verdict) == wanted else None
-            yield self.finding(ctx, loss.site, message, _fix(self, f"Use {wanted}", edits))
+            yield self.finding(ctx, labels.site, message, _fix(self, "Encode the labels like the others", None))
 
     @staticmethod
     def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
