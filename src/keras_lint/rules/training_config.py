@@ -1212,7 +1212,8 @@ class OutputUnitsClassesMismatch(Rule):
     Finds an output layer whose number of units differs from the number of classes the file
     gives its labels: `to_categorical(y, 10)` (or `to_categorical(y, num_classes)`), or a
     literal label array like `[[0, 1], [1, 0]]` (2 classes) or `[0, 3, 1]` (at least 4
-    classes), for the labels the model is fitted on.
+    classes), for the labels the model is fitted on. A bare `num_classes = 10` that the labels
+    do not use is not evidence (a file may build several models with different heads).
 
     ## Why is this bad?
     A classifier needs one output unit per class. With one-hot labels of 10 columns and 5
@@ -1299,7 +1300,8 @@ class OutputUnitsClassesMismatch(Rule):
                 where = self._units_node(head) or (head.layer.call.node if head.layer.call is not None else loss.site)
                 if not reported.first(where):
                     continue
-                message = f"{detail}. Make the output layer {'`Dense(' + str(labels.classes) + ', ...)`' if labels.encoding == 'one_hot' else 'as wide as the number of classes'}, or check the labels"
+                width = f"{labels.classes} units wide" if labels.encoding == "one_hot" else "as wide as the number of classes"
+                message = f"{detail}. Make the output layer {width}, or check the labels"
                 yield self.finding(ctx, where, message)
 
     @staticmethod
