@@ -497,7 +497,8 @@ class SoftmaxOneUnit(Rule):
 
 class SoftmaxBinaryCrossentropy(Rule):
     """## What it does
-    Finds `binary_crossentropy` on a softmax output with several units.
+    Finds `binary_crossentropy` on a softmax output with three units or more. (With two
+    units and one-hot labels the two losses are the same number.)
 
     ## Why is this bad?
     The binary crossentropy treats every unit as an independent yes/no question and averages
@@ -527,7 +528,7 @@ class SoftmaxBinaryCrossentropy(Rule):
 
     code = "KRS703"
     name = "softmax-binary-crossentropy"
-    summary = "`binary_crossentropy` on a softmax over several classes: N independent yes/no problems"
+    summary = "`binary_crossentropy` on a softmax over 3+ classes: N independent yes/no problems"
     family = FAMILY
     fix = Applicability.UNSAFE
     examples = (
@@ -536,6 +537,11 @@ class SoftmaxBinaryCrossentropy(Rule):
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="sigmoid")])
             model.compile(optimizer="adam", loss="binary_crossentropy")
             """), note="multi-label: one sigmoid per label"),
+        Valid(dedent("""
+            import keras
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            """), note="two classes: the binary crossentropy of a 2-way softmax equals its categorical crossentropy"),
         Valid(dedent("""
             import keras
             model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="softmax")])
@@ -582,8 +588,8 @@ class SoftmaxBinaryCrossentropy(Rule):
         for training in trainings(ctx):
             for head, loss in _pairs(training):
                 final = head.final
-                if (loss.family != "binary" or head.activation != "softmax" or final is None or final.axis not in (-1, None)
-                        or final.axis is None or head.units is None or head.units < 2 or not reported.first(loss.site)):
+                if (loss.family != "binary" or head.activation != "softmax" or final is None or final.axis != -1
+                        or head.units is None or head.units < 3 or not reported.first(loss.site)):
                     continue
                 written = _loss_written(ctx, loss)
                 message = (
@@ -600,7 +606,7 @@ class SoftmaxBinaryCrossentropy(Rule):
     @staticmethod
     def _verdict(training: Training, head: OutputHead, loss: LossUse | None) -> str | None:
         """The loss the labels call for, when they are known."""
-        if loss is None or loss.family != "binary" or loss.focal or head.activation != "softmax" or (head.units or 0) < 2:
+        if loss is None or loss.family != "binary" or loss.focal or head.activation != "softmax" or (head.units or 0) < 3:
             return None
         if len(training.heads) != 1:
             return None
