@@ -29,6 +29,7 @@ from keras_lint.shapes import UNKNOWN, format_output
 
 class _Collector:
     code = "differential"
+    judges_suppressions = False
 
     def __init__(self):
         self.ctx = None
