@@ -217,7 +217,7 @@ def test_output_format_from_configuration_and_environment(tmp_path, monkeypatch)
 # -- fix: --diff, --exit-non-zero-on-fix, stdin --------------------------------------------------------
 
 
-BUGGY = "import keras\nlayer = keras.layers.Dense(4, input_shape=(12))\nmodel = keras.Sequential([layer])\nmodel.compile(loss='mse', metrics=['accurcy'])\n"
+BUGGY = "import keras\nlayer = keras.layers.Dense(4, input_shape=(12))\nmodel = keras.Sequential([layer, keras.layers.Softmax()])\nmodel.compile(loss='mse', metrics=['accurcy'])\n"
 FIXED = BUGGY.replace("(12)", "(12,)").replace("accurcy", "accuracy")
 
 

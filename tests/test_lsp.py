@@ -14,7 +14,7 @@ from keras_lint.rules import get_rule
 pytest.importorskip("pygls")
 
 # A non-BMP character before the finding on its line: UTF-16 columns differ from code points.
-SOURCE = 'import keras\nlabel = "😀"; layer = keras.layers.Dense(4, input_shape=(12))\nmodel = keras.Sequential([layer])\nmodel.compile(loss="mse", metrics=["accurcy"])\n'
+SOURCE = 'import keras\nlabel = "😀"; layer = keras.layers.Dense(4, input_shape=(12))\nmodel = keras.Sequential([layer, keras.layers.Softmax()])\nmodel.compile(loss="mse", metrics=["accurcy"])\n'
 FIXED = SOURCE.replace("(12)", "(12,)").replace('"accurcy"', '"accuracy"')
 
 

@@ -476,7 +476,8 @@ def test_verify_command_reports_module_level_models_and_writes_nothing(tmp_path,
 
 def test_fix_verify_json_adds_a_verification_object_to_each_fix(tmp_path, cli):
     target = tmp_path / "model.py"
-    target.write_text(MODULE_LEVEL.replace('metrics=["mae"]', 'metrics=["accurcy"]'))
+    # A softmax output: 'accuracy' with mse on a linear output would be KRS709's business.
+    target.write_text(MODULE_LEVEL.replace('metrics=["mae"]', 'metrics=["accurcy"]').replace("Dense(2)", 'Dense(2, activation="softmax")'))
     status, out, err = cli("fix", "--verify", "--format", "json", str(target))
     entries = json.loads(out)
     by_code = {entry["code"]: entry for entry in entries}

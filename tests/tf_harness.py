@@ -36,8 +36,17 @@ def _zeros_for(shape, dtype="float32"):
     return np.zeros([1 if d is None else d for d in shape], dtype=dtype)
 
 
+def _sparse_loss(model) -> bool:
+    """Whether the model is compiled with a sparse categorical crossentropy (its labels are
+    class ids, one fewer dimension than the output)."""
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(loss, "__name__", "")
+    return isinstance(name, str) and name.startswith("sparse_categorical")
+
+
 def exercise(namespace: dict) -> None:
-    """Fit every compiled Keras model in `namespace` on one batch of zeros."""
+    """Fit every compiled Keras model in `namespace` on one batch of zeros (class ids for a
+    sparse categorical crossentropy)."""
     k = keras()
     for value in list(namespace.values()):
         if not isinstance(value, k.Model) or not getattr(value, "compiled", False) or not value.built:
@@ -45,6 +54,8 @@ def exercise(namespace: dict) -> None:
         try:
             inputs = [_zeros_for(tuple(t.shape)) for t in value.inputs]
             outputs = [_zeros_for(tuple(t.shape)) for t in value.outputs]
+            if len(outputs) == 1 and _sparse_loss(value):
+                outputs = [_zeros_for(tuple(value.outputs[0].shape)[:-1], "int32")]
         except (AttributeError, ValueError):
             continue
         x = inputs[0] if len(inputs) == 1 else inputs

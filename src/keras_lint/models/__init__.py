@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keras_lint.models.graph import BuildUnit, Layer, MethodCall, Model, Node, Tensor
-from keras_lint.models.values import OPAQUE, Array, Const
+from keras_lint.models.values import OPAQUE, Array, Const, OneHot
 
 if TYPE_CHECKING:
     from keras_lint.context import Context
@@ -30,6 +30,7 @@ __all__ = [
     "MethodCall",
     "Model",
     "Node",
+    "OneHot",
     "Tensor",
     "extraction",
     "models_of",

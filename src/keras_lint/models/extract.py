@@ -30,7 +30,8 @@ from keras_lint.models.interpreter import (
     statements_of,
 )
 from keras_lint.models.interpreter import Interpreter as BaseInterpreter
-from keras_lint.models.values import OPAQUE, Array, Const, Image, Mapping, Method, Ref, Seq
+from keras_lint.models.labels import dataset, dtype_of, one_hot, with_dtype
+from keras_lint.models.values import OPAQUE, Array, Const, Image, Mapping, Method, OneHot, Ref, Seq
 from keras_lint.semantic.model import Scope
 from keras_lint.semantic.names import KerasName
 from keras_lint.shapes import (
@@ -386,7 +387,8 @@ class Interpreter(BaseInterpreter):
             return self.call_keras(name, node, positional, keywords, unknown_star, frame)
         path = ref.path
         if path.startswith("numpy."):
-            return self.call_numpy(path[len("numpy.") :], node, positional, keywords)
+            function = path[len("numpy.") :]
+            return with_dtype(self.call_numpy(function, node, positional, keywords), function, positional, keywords)
         if path.startswith("builtins."):
             return self._builtin(path[len("builtins.") :], positional)
         return OPAQUE
@@ -411,6 +413,10 @@ class Interpreter(BaseInterpreter):
         last = name.name
         if last == "int_shape" or api == "keras.ops.shape":
             return self._shape_value(positional[0].shape) if positional and isinstance(positional[0], Tensor) else OPAQUE
+        if last == "to_categorical" and name.path.startswith("keras.utils."):
+            return one_hot(node, positional, keywords)
+        if api.startswith("keras.datasets.") and last == "load_data":
+            return dataset(api, node) or OPAQUE
         if last == "load_img":
             return self._load_img(positional, keywords)
         if last == "img_to_array":
@@ -951,7 +957,7 @@ class Interpreter(BaseInterpreter):
             if known == 0 or total % known:
                 return OPAQUE
             shape = tuple(total // known if d == -1 else d for d in shape)
-        return Array(shape, array.origin, node)
+        return Array(shape, array.origin, node, dtype=array.dtype)
 
     def _load_img(self, positional, keywords) -> Value:
         size = constant_of(keywords.get("target_size", positional[2] if len(positional) > 2 else Const(None)))
@@ -1088,11 +1094,14 @@ class Interpreter(BaseInterpreter):
             return self.model_method(receiver, name, node, positional, keywords, frame)
         if isinstance(receiver, Array):
             if name in ("astype", "copy"):
-                return Array(receiver.shape, receiver.origin, node, receiver.single)
+                dtype = dtype_of(positional[0] if positional else keywords.get("dtype")) if name == "astype" else receiver.dtype
+                return Array(receiver.shape, receiver.origin, node, receiver.single, dtype)
             if name == "reshape":
                 shape = positional[0] if len(positional) == 1 else self._sequence(positional, True)
                 return self._reshape_array(receiver, constant_of(shape), node)
             return OPAQUE
+        if isinstance(receiver, OneHot) and name in ("astype", "copy"):
+            return receiver
         if receiver is OPAQUE and name in _MODEL_METHODS:
             # A model keras-lint does not know (a parameter, say): the call still tells what
             # data it is given.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -83,6 +83,23 @@ class Array(Value):
     origin: str  # how it was made: "np.zeros", "img_to_array", ...
     node: cst.CSTNode | None = None
     single: bool = False
+    # The kind of its elements when the source proves it: "int" (np.random.randint, a literal
+    # of ints, `.astype("int32")`), "float", "bool"; None when unknown. See models/labels.py.
+    dtype: str | None = None
+
+
+@dataclass(eq=False)
+class OneHot(Value):
+    """What `keras.utils.to_categorical(y, num_classes)` returns: one-hot rows whose last
+    dimension is `classes` (an int; UNKNOWN when `num_classes` is not given or not known, Keras
+    then uses max(y) + 1). `shape` is the whole shape when the shape of `y` is known, else
+    UNKNOWN; `classes_node` is the expression `num_classes` was written as (`num_classes`,
+    `10`), `node` the call."""
+
+    classes: object
+    shape: object
+    node: cst.CSTNode | None = field(default=None, repr=False)
+    classes_node: cst.CSTNode | None = field(default=None, repr=False)
 
 
 @dataclass(eq=False)
