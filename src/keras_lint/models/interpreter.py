@@ -23,6 +23,7 @@ import libcst as cst
 from keras_lint.context import Context
 from keras_lint.models.graph import Value
 from keras_lint.models.values import OPAQUE, Const, Function, Mapping, Method, Ref, Seq
+from keras_lint.semantic.constants import BINARY_OPERATORS
 from keras_lint.semantic.model import BindingKind, Scope, iter_children
 from keras_lint.semantic.names import keras_name
 from keras_lint.shapes import UNKNOWN
@@ -31,15 +32,6 @@ MAX_INLINE_DEPTH = 4
 MAX_STEPS = 60_000  # statements and calls per file: a bound on the time spent
 MAX_UNROLL = 32
 
-_BINARY = {
-    cst.Add: operator.add,
-    cst.Subtract: operator.sub,
-    cst.Multiply: operator.mul,
-    cst.FloorDivide: operator.floordiv,
-    cst.Divide: operator.truediv,
-    cst.Modulo: operator.mod,
-    cst.Power: operator.pow,
-}
 _COMPARE = {
     cst.Equal: operator.eq,
     cst.NotEqual: operator.ne,
@@ -572,7 +564,7 @@ class Interpreter:
         return Const(result)
 
     def _binary(self, op_type, left, right) -> Value:
-        op = _BINARY.get(op_type)
+        op = BINARY_OPERATORS.get(op_type)
         if op is None:
             return OPAQUE
         if is_constant(left) and is_constant(right):

@@ -32,7 +32,8 @@ class Constant:
         return self.binding is not None and self.binding.kind is BindingKind.PARAM
 
 
-_BINARY = {
+# The arithmetic a constant expression may use, by LibCST operator node.
+BINARY_OPERATORS = {
     cst.Add: operator.add,
     cst.Subtract: operator.sub,
     cst.Multiply: operator.mul,
@@ -120,7 +121,7 @@ class ConstantEvaluator:
                 return Constant(+operand.value, expr)
             return None
         if isinstance(expr, cst.BinaryOperation):
-            op = _BINARY.get(type(expr.operator))
+            op = BINARY_OPERATORS.get(type(expr.operator))
             if op is None:
                 return None
             left = self._eval(expr.left, scope, depth + 1)

@@ -7,6 +7,8 @@ The arithmetic is Keras 3's `compute_conv_output_shape` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from keras_lint.shapes.config import (
     CHANNELS_FIRST,
     CallInputs,
@@ -141,18 +143,53 @@ def _positive_or_none(config: LayerConfig, name: str):
     return value
 
 
+@dataclass
+class _Window:
+    """The arguments every convolution reads the same way."""
+
+    kernel: object
+    strides: object
+    dilation: object
+    padding: object
+    data_format: object
+    use_bias: object
+
+    @classmethod
+    def read(cls, config: LayerConfig, rank: int, allow_causal: bool = False) -> _Window:
+        return cls(
+            config.int_tuple("kernel_size", rank),
+            config.int_tuple("strides", rank),
+            config.int_tuple("dilation_rate", rank),
+            config.padding(allow_causal=allow_causal),
+            config.data_format(),
+            config.boolean("use_bias"),
+        )
+
+    def bias(self, size):
+        return UNKNOWN if self.use_bias is UNKNOWN else (size if self.use_bias else 0)
+
+
+def _checked_input(layer: str, call: CallInputs, rank: int, data_format):
+    """The input shape and its channel count, after the rank and channel checks; None when the
+    input shape is unknown."""
+    x = call.shape()
+    if x is UNKNOWN:
+        return None
+    expect_rank(layer, x, ndim=rank + 2, layout=layout(rank, data_format) if data_format is not UNKNOWN else None)
+    channels = _channel(x, data_format)
+    if channels is not UNKNOWN:
+        _check_channel(layer, x, channels, data_format)
+    return x, channels
+
+
 @shape_function("keras.layers.Conv1D", "keras.layers.Conv2D", "keras.layers.Conv3D")
 def conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
     groups = _positive_or_none(config, "groups")
-    kernel = config.int_tuple("kernel_size", rank)
-    strides = config.int_tuple("strides", rank)
-    dilation = config.int_tuple("dilation_rate", rank)
-    padding = config.padding(allow_causal=rank == 1)
-    data_format = config.data_format()
-    use_bias = config.boolean("use_bias")
+    window = _Window.read(config, rank, allow_causal=rank == 1)
+    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
     if groups is None:
         raise InvalidLayer("`groups` must be a positive integer")
     if filters is None:
@@ -163,13 +200,11 @@ def conv(config: LayerConfig, call: CallInputs) -> LayerResult:
         raise InvalidLayer("strides > 1 with dilation_rate > 1")
     if config.get("lora_rank", None) is not None:
         return unknown_result()
-    x = call.shape()
-    if x is UNKNOWN:
+    checked = _checked_input(layer, call, rank, data_format)
+    if checked is None:
         return unknown_result()
-    expect_rank(layer, x, ndim=rank + 2, layout=layout(rank, data_format) if data_format is not UNKNOWN else None)
-    channels = _channel(x, data_format)
+    x, channels = checked
     if channels is not UNKNOWN:
-        _check_channel(layer, x, channels, data_format)
         if groups is not UNKNOWN and channels % groups:
             raise ShapeError(
                 "incompatible",
@@ -183,8 +218,7 @@ def conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     if kernel is UNKNOWN or channels is UNKNOWN or groups is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
     weights = mul(*kernel, channels // groups, filters)
-    bias = UNKNOWN if use_bias is UNKNOWN else (filters if use_bias else 0)
-    return LayerResult(output, add(weights, bias), 0)
+    return LayerResult(output, add(weights, window.bias(filters)), 0)
 
 
 @shape_function("keras.layers.Conv1DTranspose", "keras.layers.Conv2DTranspose", "keras.layers.Conv3DTranspose")
@@ -192,15 +226,11 @@ def conv_transpose(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
-    kernel = config.int_tuple("kernel_size", rank)
-    strides = config.int_tuple("strides", rank)
-    dilation = config.int_tuple("dilation_rate", rank)
-    padding = config.padding()
+    window = _Window.read(config, rank)
+    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
     output_padding = config.get("output_padding")
     if output_padding is not None and output_padding is not UNKNOWN:
         output_padding = config.int_tuple("output_padding", rank, allow_zero=True)
-    data_format = config.data_format()
-    use_bias = config.boolean("use_bias")
     if filters is None:
         return unknown_result()
     if output_padding not in (None, UNKNOWN) and strides is not UNKNOWN:
@@ -208,13 +238,10 @@ def conv_transpose(config: LayerConfig, call: CallInputs) -> LayerResult:
             raise InvalidLayer("output_padding must be smaller than strides")
     if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
         raise InvalidLayer("strides > 1 with dilation_rate > 1")
-    x = call.shape()
-    if x is UNKNOWN:
+    checked = _checked_input(layer, call, rank, data_format)
+    if checked is None:
         return unknown_result()
-    expect_rank(layer, x, ndim=rank + 2, layout=layout(rank, data_format) if data_format is not UNKNOWN else None)
-    channels = _channel(x, data_format)
-    if channels is not UNKNOWN:
-        _check_channel(layer, x, channels, data_format)
+    x, channels = checked
     spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding, transpose=True, output_padding=output_padding)
     if spatial is not None and any(isinstance(d, int) and d <= 0 for d in spatial):
         return LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
@@ -222,8 +249,7 @@ def conv_transpose(config: LayerConfig, call: CallInputs) -> LayerResult:
     if kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
     weights = mul(*kernel, filters, channels)
-    bias = UNKNOWN if use_bias is UNKNOWN else (filters if use_bias else 0)
-    return LayerResult(output, add(weights, bias), 0)
+    return LayerResult(output, add(weights, window.bias(filters)), 0)
 
 
 @shape_function("keras.layers.SeparableConv1D", "keras.layers.SeparableConv2D")
@@ -232,29 +258,21 @@ def separable_conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
     depth_multiplier = _positive_or_none(config, "depth_multiplier")
-    kernel = config.int_tuple("kernel_size", rank)
-    strides = config.int_tuple("strides", rank)
-    dilation = config.int_tuple("dilation_rate", rank)
-    padding = config.padding()
-    data_format = config.data_format()
-    use_bias = config.boolean("use_bias")
+    window = _Window.read(config, rank)
+    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
     if filters is None or depth_multiplier is None:
         return unknown_result()
-    x = call.shape()
-    if x is UNKNOWN:
+    checked = _checked_input(layer, call, rank, data_format)
+    if checked is None:
         return unknown_result()
-    expect_rank(layer, x, ndim=rank + 2, layout=layout(rank, data_format) if data_format is not UNKNOWN else None)
-    channels = _channel(x, data_format)
-    if channels is not UNKNOWN:
-        _check_channel(layer, x, channels, data_format)
+    x, channels = checked
     spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding)
     output = _assemble(x, rank, data_format, spatial, filters)
     if kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
     depthwise = mul(*kernel, channels, depth_multiplier)
     pointwise = mul(depth_multiplier, channels, filters)
-    bias = UNKNOWN if use_bias is UNKNOWN else (filters if use_bias else 0)
-    return LayerResult(output, add(depthwise, pointwise, bias), 0)
+    return LayerResult(output, add(depthwise, pointwise, window.bias(filters)), 0)
 
 
 @shape_function("keras.layers.DepthwiseConv1D", "keras.layers.DepthwiseConv2D")
@@ -262,25 +280,17 @@ def depthwise_conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     depth_multiplier = _positive_or_none(config, "depth_multiplier")
-    kernel = config.int_tuple("kernel_size", rank)
-    strides = config.int_tuple("strides", rank)
-    dilation = config.int_tuple("dilation_rate", rank)
-    padding = config.padding()
-    data_format = config.data_format()
-    use_bias = config.boolean("use_bias")
+    window = _Window.read(config, rank)
+    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
     if depth_multiplier is None:
         return unknown_result()
-    x = call.shape()
-    if x is UNKNOWN:
+    checked = _checked_input(layer, call, rank, data_format)
+    if checked is None:
         return unknown_result()
-    expect_rank(layer, x, ndim=rank + 2, layout=layout(rank, data_format) if data_format is not UNKNOWN else None)
-    channels = _channel(x, data_format)
-    if channels is not UNKNOWN:
-        _check_channel(layer, x, channels, data_format)
+    x, channels = checked
     spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding)
     output = _assemble(x, rank, data_format, spatial, mul(depth_multiplier, channels))
     if kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
     weights = mul(*kernel, channels, depth_multiplier)
-    bias = UNKNOWN if use_bias is UNKNOWN else (mul(depth_multiplier, channels) if use_bias else 0)
-    return LayerResult(output, add(weights, bias), 0)
+    return LayerResult(output, add(weights, window.bias(mul(depth_multiplier, channels))), 0)
