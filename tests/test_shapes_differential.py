@@ -7,7 +7,7 @@ are allowed.
 
 CI runs a few hundred examples (about two minutes on two cores). For thousands:
 
-    KERAS_LINT_SHAPES_EXAMPLES=5000 python -m pytest tests/test_shapes_differential.py -s
+    KERAS_LINT_SHAPES_EXAMPLES=5000 python -m pytest tests/test_shapes_differential.py -s -n 0
 
 `KERAS_LINT_SHAPES_SEED` picks another fixed seed; `KERAS_LINT_SHAPES_REPORT=path.json` writes
 the statistics, coverage included (how often keras-lint knows the model's full output shape).
