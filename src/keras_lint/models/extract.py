@@ -68,6 +68,8 @@ _MODEL_METHODS = frozenset(
         "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
         "fit_generator", "evaluate_generator", "predict_generator", "summary", "save", "save_weights",
         "load_weights", "to_json",
+        # Removed in tf.keras 2.6; KRS405 reads the model they are called on.
+        "predict_classes", "predict_proba",
     }
 )
 # The call arguments of layers whose call takes more than one tensor.

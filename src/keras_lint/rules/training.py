@@ -24,7 +24,7 @@ from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge import legacy
 from keras_lint.rules._targets import keras3_applies
 from keras_lint.rules.base import Invalid, Raises, Rule, Silent, Valid, dedent
-from keras_lint.semantic.keras_models import generator_batch_size, is_keras_model, output_layer
+from keras_lint.semantic.keras_models import generator_batch_size, is_keras_model
 from keras_lint.semantic.model import BindingKind, Scope
 from keras_lint.semantic.names import keras_name
 
@@ -763,9 +763,8 @@ class PredictClasses(Rule):
     Finds `model.predict_classes(x)` and `model.predict_proba(x)` and rewrites them the way
     Keras 2 computed them: `predict_proba` was `predict`; `predict_classes` was
     `predict(x).argmax(axis=-1)` when the output has more than one unit and
-    `(predict(x) > 0.5).astype('int32')` when it has one. keras-lint finds the output layer of
-    the model built in the same file (`Sequential([...])`, its last `.add(...)`, or the
-    `outputs=` of a functional `Model`) to know which.
+    `(predict(x) > 0.5).astype('int32')` when it has one. keras-lint reads the output of the
+    model built in the same file (as `keras-lint shapes` does) to know which.
 
     ## Why is this bad?
     Both methods were removed in tf.keras 2.6: `AttributeError: 'Sequential' object has no
@@ -863,22 +862,24 @@ class PredictClasses(Rule):
         ),
         Invalid(
             dedent("""
+                import os
                 import keras
-                def build(nb_classes=10):
+                def build(nb_classes):
                     inputs = keras.Input((4,))
                     outputs = keras.layers.Dense(nb_classes, activation='softmax')(inputs)
                     return keras.Model(inputs, outputs)
-                model = build()
+                model = build(int(os.environ.get('CLASSES', '10')))
                 import numpy
                 labels = model.predict_classes(numpy.zeros((2, 4)), verbose=0)
                 """),
             fixed=dedent("""
+                import os
                 import keras
-                def build(nb_classes=10):
+                def build(nb_classes):
                     inputs = keras.Input((4,))
                     outputs = keras.layers.Dense(nb_classes, activation='softmax')(inputs)
                     return keras.Model(inputs, outputs)
-                model = build()
+                model = build(int(os.environ.get('CLASSES', '10')))
                 import numpy
                 labels = numpy.argmax(model.predict(numpy.zeros((2, 4)), verbose=0), axis=-1)
                 """),
@@ -915,9 +916,7 @@ class PredictClasses(Rule):
             numpy = _numpy_alias(ctx, call.scope)
             argmax = f"{numpy}.argmax({predict_call}, axis=-1)" if numpy else f"{predict_call}.argmax(axis=-1)"
             threshold = f"({predict_call} > 0.5).astype({_quote(ctx)}int32{_quote(ctx)})"
-            layer = output_layer(ctx, receiver, call.scope) if provable else None
-            units = layer.units if layer is not None else None
-            activation = layer.activation if layer is not None else None
+            units, activation = _output_of_model(ctx, call) if provable else (None, None)
             if units is not None:
                 replacement = argmax if units > 1 else threshold
                 why = f"the model has {units} output unit{'s' if units != 1 else ''}, so Keras 2 {'took the argmax' if units > 1 else 'thresholded at 0.5'}"
@@ -944,6 +943,25 @@ class PredictClasses(Rule):
         start = ctx.span(call.node.args[0])[0]
         end = ctx.outer_span(call.node.args[-1].value)[1]
         return ctx.text[start:end]
+
+
+def _output_of_model(ctx: Context, call: Call) -> tuple[int | None, str | None]:
+    """The number of units and the activation of the single output of the model `call` is
+    made on, as far as every instance of that model agrees (a function may build several)."""
+    from keras_lint.models import extraction
+    from keras_lint.models.heads import output_heads
+
+    instances = [method_call.model for method_call in extraction(ctx).method_calls if method_call.call.node is call.node]
+    if not instances or any(model is None for model in instances):
+        return None, None
+    units, activations = set(), set()
+    for model in instances:
+        heads = output_heads(ctx, model)
+        if len(heads) != 1:
+            return None, None
+        units.add(heads[0].units)
+        activations.add(heads[0].activation)
+    return (units.pop() if len(units) == 1 else None), (activations.pop() if len(activations) == 1 else None)
 
 
 def _numpy_alias(ctx: Context, scope: Scope) -> str | None:
