@@ -62,7 +62,7 @@ def reference_to(ctx: Context, old: cst.BaseExpression, scope: Scope, new_path: 
         return None
     other_reads = [read for read in ctx.semantic.reads_of(binding) if read is not old]
     old_alias = next(
-        (a for a in statement.names if _bound_name(a) == old.value),
+        (a for a in statement.names if bound_name(a) == old.value),
         None,
     )
     if old_alias is None:
@@ -89,7 +89,7 @@ def reference_to(ctx: Context, old: cst.BaseExpression, scope: Scope, new_path: 
         new_statement = statement.with_changes(names=new_names)
         return Reference(new_name, (ctx.replace(statement, ctx.code(new_statement)),))
     # The old module does not hold the new name (e.g. keras.engine.topology): add an import.
-    edits = [_insert_import_after(ctx, statement, f"from {import_module} import {new_name}")]
+    edits = [insert_lines_after(ctx, statement, [f"from {import_module} import {new_name}"])]
     if not other_reads:
         edits.append(remove_alias(ctx, statement, old_alias))
         if len(statement.names) == 1:
@@ -98,12 +98,11 @@ def reference_to(ctx: Context, old: cst.BaseExpression, scope: Scope, new_path: 
     return Reference(new_name, tuple(edits))
 
 
-def _bound_name(alias: cst.ImportAlias) -> str | None:
+def bound_name(alias: cst.ImportAlias) -> str | None:
+    """The name an import alias binds (`b` for `import a as b`, `a` for `from m import a`)."""
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
     return alias.name.value if isinstance(alias.name, cst.Name) else None
-
-
 
 
 def _module_for(module_path: str | None, new_module: str) -> str:
@@ -158,15 +157,22 @@ def remove_statement(ctx: Context, statement: cst.CSTNode) -> Edit:
     return Edit(start, end, "pass")
 
 
-def _insert_import_after(ctx: Context, statement: cst.CSTNode, line: str) -> Edit:
-    _, end = ctx.span(statement)
+def insert_lines_after(ctx: Context, statement: cst.CSTNode, lines: list[str]) -> Edit:
+    """Put `lines` on the lines after `statement`, at its indentation."""
+    start, end = ctx.span(statement)
+    indent = line_indent(ctx, start)
     line_end = ctx.text.find("\n", end)
+    text = "".join(f"{indent}{line}{ctx.newline}" for line in lines)
     if line_end == -1:
-        return Edit(len(ctx.text), len(ctx.text), ctx.newline + line)
-    start_of_line = ctx.text.rfind("\n", 0, ctx.span(statement)[0]) + 1
-    indent = ctx.text[start_of_line:ctx.span(statement)[0]]
-    indent = indent if indent.strip() == "" else ""
-    return Edit(line_end + 1, line_end + 1, f"{indent}{line}{ctx.newline}")
+        return Edit(len(ctx.text), len(ctx.text), ctx.newline + text.rstrip("\r\n"))
+    return Edit(line_end + 1, line_end + 1, text)
+
+
+def line_indent(ctx: Context, start: int) -> str:
+    """The indentation before `start` when only whitespace precedes it on its line, else ""."""
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    indent = ctx.text[line_start:start]
+    return indent if indent.strip() == "" else ""
 
 
 def drop_imports_left_unused(original: str, fixed: str) -> str:

@@ -18,7 +18,7 @@ from keras_lint.context import Context
 from keras_lint.diagnostics import Edit
 from keras_lint.knowledge import keras3
 from keras_lint.knowledge.legacy_layers import LegacyModule, legacy_modules
-from keras_lint.rewrite import remove_alias, remove_statement
+from keras_lint.rewrite import insert_lines_after, line_indent, remove_alias, remove_statement
 from keras_lint.semantic.model import Binding, BindingKind, Scope, iter_children
 from keras_lint.semantic.names import keras_name
 
@@ -141,12 +141,6 @@ def _build_attribute_index(ctx: Context) -> AttributeIndex:
 # -- rewriting a module binding -----------------------------------------------------------------------
 
 
-def bound_name(alias: cst.ImportAlias) -> str | None:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    return alias.name.value if isinstance(alias.name, cst.Name) else None
-
-
 def binding_of(scope: Scope, name: str, statement: cst.CSTNode) -> Binding | None:
     return next((b for b in scope.bindings.get(name, []) if b.node is statement), None)
 
@@ -193,7 +187,7 @@ def replace_import(ctx: Context, statement: cst.CSTNode, alias: cst.ImportAlias 
     start, end = ctx.span(statement)
     if whole:
         if lines:
-            indent = _indent_of(ctx, start)
+            indent = line_indent(ctx, start)
             return [Edit(start, end, (ctx.newline + indent).join(lines))]
         return [remove_statement(ctx, statement)]
     if isinstance(statement, cst.Import):
@@ -205,22 +199,6 @@ def replace_import(ctx: Context, statement: cst.CSTNode, alias: cst.ImportAlias 
     if not lines:
         return [removal]
     return [removal, insert_lines_after(ctx, statement, lines)]
-
-
-def insert_lines_after(ctx: Context, statement: cst.CSTNode, lines: list[str]) -> Edit:
-    start, end = ctx.span(statement)
-    indent = _indent_of(ctx, start)
-    line_end = ctx.text.find("\n", end)
-    text = "".join(f"{indent}{line}{ctx.newline}" for line in lines)
-    if line_end == -1:
-        return Edit(len(ctx.text), len(ctx.text), ctx.newline + text.rstrip("\r\n"))
-    return Edit(line_end + 1, line_end + 1, text)
-
-
-def _indent_of(ctx: Context, start: int) -> str:
-    line_start = ctx.text.rfind("\n", 0, start) + 1
-    indent = ctx.text[line_start:start]
-    return indent if indent.strip() == "" else ""
 
 
 def _scope_of(ctx: Context, read: cst.Name) -> Scope | None:

@@ -12,7 +12,7 @@ from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit
 from keras_lint.knowledge import keras3
 from keras_lint.knowledge.legacy_layers import Converter, converter_for, removed_layers
-from keras_lint.rewrite import Reference, reference_to, remove_alias, remove_statement
+from keras_lint.rewrite import Reference, bound_name, reference_to, remove_alias, remove_statement
 from keras_lint.semantic.model import BindingKind, Scope, dotted_name, iter_children
 from keras_lint.semantic.names import keras_name
 
@@ -244,7 +244,7 @@ def layer_references(ctx: Context, old: cst.BaseExpression, scope: Scope, new_na
     statement = binding.node
     if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar) or statement.module is None:
         return None
-    alias = next((a for a in statement.names if _bound_name(a) == old.value), None)
+    alias = next((a for a in statement.names if bound_name(a) == old.value), None)
     if alias is None:
         return None
     drop_old = not keep_old and not [read for read in ctx.semantic.reads_of(binding) if read is not old]
@@ -282,12 +282,6 @@ def layer_references(ctx: Context, old: cst.BaseExpression, scope: Scope, new_na
     if line:
         edits.append(_insert_line_after(ctx, statement, line))
     return list(new_names), tuple(edits)
-
-
-def _bound_name(alias: cst.ImportAlias) -> str | None:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    return alias.name.value if isinstance(alias.name, cst.Name) else None
 
 
 

@@ -17,14 +17,13 @@ import libcst as cst
 from keras_lint.context import Context
 from keras_lint.diagnostics import Applicability, Edit, Finding
 from keras_lint.knowledge.legacy_layers import LegacyModule, legacy_modules, preferred_paths, removed_layers, shim_only_names
+from keras_lint.rewrite import bound_name, insert_lines_after
 from keras_lint.rules._imports import (
     SplitPath,
     attribute_index,
     attribute_parents,
     binding_of,
-    bound_name,
     exists,
-    insert_lines_after,
     legacy_module_of,
     module_state,
     names_rewrite,
