@@ -887,6 +887,8 @@ class PreprocessingUtilityPath(Rule):
         if rewrite is None:
             return None
         edits, lines = rewrite
-        message = f"`{name}.{'/'.join(sorted(names))}` from `{where.written(module_path)}` is kept by Keras 3 for old code; import from `{where.written(moved_to)}`"
+        parents = attribute_parents(ctx)
+        used = sorted({parents[id(read)].attr.value for read in ctx.semantic.reads_of(binding) if id(read) in parents})
+        message = f"`{name}.{'/'.join(used)}` from `{where.written(module_path)}` is kept by Keras 3 for old code; import from `{where.written(moved_to)}`"
         return self.finding(ctx, alias, message, self.make_fix("; ".join(lines) or "Use keras.utils", edits, Applicability.SAFE))
 
