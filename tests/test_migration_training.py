@@ -293,3 +293,13 @@ def test_backend_import_stays_until_a_use_whose_new_import_waits_is_rewritten():
     fixed = _fixed(code, our_rules())
     assert "K." not in fixed and "backend as K" not in fixed, fixed
     assert "random.normal(shape=(ops.shape(z)[0], 2))" in fixed, fixed
+
+
+def test_a_template_rewrite_refused_for_a_compound_argument_says_what_to_do_once():
+    code = "import keras.backend as K\n\ndef gram(x):\n    return K.batch_flatten(K.permute_dimensions(x, (2, 0, 1)))\n"
+    findings = [f for f in lint_text(code, "gram.py", Settings(), rules=our_rules()).findings if f.code == "KRS510"]
+    flatten = next(f for f in findings if "batch_flatten" in f.message)
+    assert flatten.fix is None or not flatten.fix.edits
+    assert "assign its `x` argument to a name first" in flatten.message
+    assert "reshape(x, (" in flatten.message
+    assert flatten.message.count("keras.layers.Flatten()") == 1, flatten.message

@@ -246,8 +246,11 @@ def _moved_site(ctx: Context, call: Call, info: BackendFunction) -> Site:
     failure = _where_it_fails(call.name, info.name)
     rewrite = rewrite_call(ctx, call, info)
     if isinstance(rewrite, str):
-        detail = info.note or "rewrite it by hand"
-        message = f"`{written}(...)`: {failure}; {detail}" + (f" ({rewrite})" if rewrite and rewrite != detail else "")
+        # The reason the call is not rewritten already carries the note when it matters.
+        detail = rewrite or info.note or "rewrite it by hand"
+        if rewrite and info.note and info.note not in rewrite:
+            detail = f"{rewrite}; {info.note}"
+        message = f"`{written}(...)`: {failure}; {detail}"
         return Site(MOVED, call.node, call.scope, call.name, message, detail)
     edits, import_edits, applicability, shown = rewrite
     message = f"`{written}(...)`: {failure}. Use `{shown}`"
@@ -386,7 +389,9 @@ def _template_rewrite(ctx, call, info, signature, bound, applicability):
     params = {p.name: p for p in signature.params}
     for name in info.atomic:
         if name in bound and not isinstance(bound[name].value, (cst.Name, cst.Attribute)):
-            return f"its `{name}` argument is an expression that the rewrite would evaluate twice; rewrite it by hand: {info.note}"
+            shape = _PLACEHOLDER.sub(lambda match: match.group(1), text)
+            hint = f"assign its `{name}` argument to a name first (the rewrite, `{shape}`, would evaluate that expression twice)"
+            return f"{hint}; {info.note}" if info.note else hint
 
     def argument(match):
         key = match.group(1)
