@@ -146,6 +146,21 @@ def test_bad_input_gives_one_clear_line_and_no_traceback(tmp_path, name, content
     assert open(path, "rb").read() == (content.encode() if isinstance(content, str) else content)
 
 
+@pytest.mark.parametrize(
+    ("content", "python2"),
+    [
+        ("import keras\nprint 'hello'\n", True),
+        ("import keras\nmode = 0755\n", True),
+        ("import keras\ntry:\n    pass\nexcept ValueError, e:\n    pass\n", True),
+        # A Python 3 typo in a file with `0.01` in it: not Python 2.
+        ("import keras\nstd = 0.01\ne = f(mean=0.\n      std=std)\n", False),
+    ],
+)
+def test_python2_is_named_only_when_the_file_looks_like_it(tmp_path, content, python2):
+    result = run("check", write(tmp_path / "old.py", content))
+    assert ("looks like Python 2" in result.stdout.decode()) is python2, result.stdout.decode()
+
+
 @pytest.mark.parametrize("content", ["", "\n", "# only a comment about keras\n", "import numpy\n"])
 def test_empty_and_non_keras_files_are_clean(tmp_path, content):
     path = write(tmp_path / "empty.py", content)

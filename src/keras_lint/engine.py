@@ -188,13 +188,24 @@ def _code_enabled(code: str, settings: Settings, filename: str | None) -> bool:
 
 # -- parsing ------------------------------------------------------------------------------------
 
+# Python 2 forms that are syntax errors in Python 3. A print statement anywhere in the file is
+# telling; the others only when they are on the line Python stopped at (`0.01` must not pass
+# for an octal literal).
+_PY2_PRINT = re.compile(r"^\s*print\s+[^\s(=]", re.M)
 _PY2_HINTS = (
-    re.compile(r"^\s*print\s+[^\s(=]", re.M),
+    _PY2_PRINT,
     re.compile(r"^\s*exec\s+[\"']", re.M),
     re.compile(r"except\s+[\w.]+\s*,\s*\w+\s*:"),
-    re.compile(r"\b0[0-7]+[lL]?\b|\b\d+[lL]\b"),
-    re.compile(r"ur[\"']"),
+    re.compile(r"(?<![\w.])0[0-7]+[lL]?\b|(?<![\w.])\d+[lL]\b"),
+    re.compile(r"\bur[\"']"),
+    re.compile(r"^\s*raise\s+[\w.]+\s*,", re.M),
 )
+
+
+def _looks_like_python2(text: str, row: int) -> bool:
+    lines = text.splitlines()
+    line = lines[row - 1] if 0 < row <= len(lines) else ""
+    return bool(_PY2_PRINT.search(text)) or any(hint.search(line) for hint in _PY2_HINTS)
 
 
 def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -> cst.Module | None:
@@ -210,7 +221,7 @@ def _parse(text: str, filename: str, result: LintResult, python_checked: bool) -
             row = exc.lineno or 1
             column = exc.offset or 1
             message = f"SyntaxError: {exc.msg}"
-            if any(hint.search(text) for hint in _PY2_HINTS):
+            if _looks_like_python2(text, row):
                 message += " (this looks like Python 2 code; keras-lint analyses Python 3)"
             message += "; keras-lint cannot analyse this file"
             result.parse_error = Finding(SYNTAX_ERROR_CODE, message, 0, 0, row=row, column=column, end_row=row, end_column=column, filename=filename)
