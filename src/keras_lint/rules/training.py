@@ -974,7 +974,7 @@ def _numpy_alias(ctx: Context, scope: Scope) -> str | None:
 
 # -- KRS406 / KRS407: compile ---------------------------------------------------------------------
 
-_COMPILE_KEYWORDS = frozenset({"optimizer", "loss", "metrics", "weighted_metrics", "loss_weights", "sample_weight_mode", "lr"})
+_COMPILE_KEYWORDS = frozenset({"optimizer", "loss", "metrics", "weighted_metrics", "loss_weights", "sample_weight_mode", "class_mode", "lr"})
 
 
 def is_keras_compile(ctx: Context, call: Call) -> bool:
@@ -1069,9 +1069,9 @@ class CompileMetricsString(Rule):
 
 class CompileLegacyArgument(Rule):
     """## What it does
-    Finds `compile()` arguments Keras 3 rejects: `sample_weight_mode=` (tf.keras 2), which it
-    removes, and `lr=`, which no Keras version accepted in `compile()` and which belongs to the
-    optimizer.
+    Finds `compile()` arguments Keras 3 rejects: `sample_weight_mode=` (tf.keras 2) and Keras
+    0's `class_mode=`, which it removes, and `lr=`, which no Keras version accepted in
+    `compile()` and which belongs to the optimizer.
 
     ## Why is this bad?
     `compile(sample_weight_mode='temporal')` and `compile(lr=0.01)` raise `TypeError:
@@ -1090,13 +1090,14 @@ class CompileLegacyArgument(Rule):
 
     ## Fix safety
     Removing `sample_weight_mode=None` is safe; removing `'temporal'` is unsafe (check that the
-    sample weights you pass have shape `(batch, timesteps)`). `compile(lr=...)` is explained:
+    sample weights you pass have shape `(batch, timesteps)`). Removing `class_mode=` is safe:
+    Keras 1 already ignored it, with a deprecation warning. `compile(lr=...)` is explained:
     pass `learning_rate=` to the optimizer. With `target-keras = "2"` only `lr=` is reported.
     """
 
     code = "KRS407"
     name = "compile-legacy-argument"
-    summary = "`compile(sample_weight_mode=)` / `compile(lr=)`: arguments Keras 3's compile rejects"
+    summary = "`compile(sample_weight_mode=)`, `compile(class_mode=)`, `compile(lr=)`: arguments Keras 3's compile rejects"
     family = "Models and training"
     fix = Applicability.SAFE
     examples = (
@@ -1148,6 +1149,20 @@ class CompileLegacyArgument(Rule):
             message="learning_rate=",
             keras=Raises("unexpected keyword argument 'lr'", stage="compile"),
         ),
+        Invalid(
+            dedent("""
+                import keras
+                model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+                model.compile(optimizer="adam", loss="categorical_crossentropy", class_mode="categorical")
+                """),
+            fixed=dedent("""
+                import keras
+                model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+                model.compile(optimizer="adam", loss="categorical_crossentropy")
+                """),
+            message="Keras 1 already ignored it",
+            keras=Raises("unexpected keyword argument 'class_mode'", stage="compile"),
+        ),
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -1161,6 +1176,12 @@ class CompileLegacyArgument(Rule):
                 message = (f"`compile(lr={value})`: compile() never took a learning rate (Keras 3: TypeError: Trainer.compile() got an "
                            f"unexpected keyword argument 'lr'); pass it to the optimizer: `optimizer=keras.optimizers.<Name>(learning_rate={value})`")
                 yield self.finding(ctx, arg, message, self.make_fix("Pass learning_rate= to the optimizer", [], Applicability.DISPLAY_ONLY))
+            arg = call.keyword("class_mode")
+            if arg is not None:
+                message = (f"`compile(class_mode={ctx.source_of(arg.value)})` is a Keras 0 argument: Keras 1 already ignored it, with a "
+                           "deprecation warning, and Keras 3 raises \"TypeError: Trainer.compile() got an unexpected keyword argument "
+                           "'class_mode'\". Remove it (the loss and the output layer say what kind of classification it is)")
+                yield self.finding(ctx, arg, message, self.make_fix("Remove `class_mode=`", [ctx.remove_argument(call.node, arg)]))
             arg = call.keyword("sample_weight_mode")
             if arg is not None and not target2 and keras3_applies(ctx):
                 value = ctx.constants.value(arg.value, call.scope, default=...)
