@@ -26,9 +26,11 @@ from keras_lint.shapes import (
     format_shape,
 )
 
+# Layers that read the last axis as channels (data_format, channels_last by default).
 _IMAGE_LAYERS = {
-    2: ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D"),
-    3: ("Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D"),
+    2: ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D",
+        "ZeroPadding2D", "Cropping2D", "UpSampling2D"),
+    3: ("Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D"),
 }
 
 
@@ -115,6 +117,16 @@ class ChannelsFirstInputShape(Rule):
                 """),
             message="Keras 3 reads it as an image 3 high and 32 wide with 32 channels (the layer's output is (None, 3, 32, 8)",
             keras=Silent("tuple(outputs.shape) == (None, 3, 32, 8)"),
+        ),
+        Invalid(
+            dedent("""
+                from keras.models import Sequential
+                from keras.layers import Conv2D, ZeroPadding2D
+                model = Sequential([ZeroPadding2D((1, 1), input_shape=(3, 64, 64)), Conv2D(8, (3, 3))])
+                """),
+            message="but ZeroPadding2D is channels_last",
+            keras=Silent("model.output_shape == (None, 3, 64, 8)"),
+            note="the old VGG recipe: padding first, then the convolutions",
         ),
     )
 
