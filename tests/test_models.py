@@ -130,6 +130,20 @@ def test_functional_layer_order_follows_keras():
     ]
 
 
+def test_an_input_cut_off_by_an_unknown_step_is_listed_first():
+    model = only_model("""
+import keras
+from keras import layers
+from mylib import custom_block
+
+inputs = keras.Input((32, 32, 3))
+x = custom_block(inputs)
+outputs = layers.Dense(10)(layers.Flatten()(x))
+model = keras.Model(inputs, outputs)
+""")
+    assert [layer.class_name for layer in model.layers] == ["InputLayer", "Flatten", "Dense"]
+
+
 def test_model_used_as_a_layer():
     code = """
 import keras

@@ -63,10 +63,13 @@ def layers_in_graph(inputs: list[Tensor], outputs: list[Tensor]) -> tuple[list[L
             if id(parent) not in in_graph:
                 continue
             node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    # An input the traversal did not reach: Keras puts an unused input last (depth 0); when the
+    # graph is only broken for keras-lint (an unknown step in between), the input is first.
+    unreached_depth = 0 if complete else max(layer_depth.values(), default=-1) + 1
     for tensor in inputs:
         node = tensor.node
         if node is not None and node.is_input and id(node.layer) not in layer_depth:
-            layer_depth[id(node.layer)] = 0
+            layer_depth[id(node.layer)] = unreached_depth
             layer_index[id(node.layer)] = -1
             layers_by_id[id(node.layer)] = node.layer
     by_depth: dict[int, list[Layer]] = defaultdict(list)
