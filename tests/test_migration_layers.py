@@ -275,3 +275,17 @@ def test_keras3_source_gets_no_import_path_finding():
         findings += result.findings
     assert checked > 50
     assert findings == [], [f"{f.filename}:{f.row}: {f.code} {f.message}" for f in findings]
+
+
+def test_a_renamed_class_whose_import_moved_leaves_no_unused_import():
+    code = (
+        "from keras.models import Sequential\n"
+        "from keras.layers.convolutional import Convolution2D, ZeroPadding2D\n"
+        "model = Sequential()\n"
+        "model.add(ZeroPadding2D((1, 1), input_shape=(64, 64, 3)))\n"
+        "model.add(Convolution2D(64, 3, 3, activation='relu'))\n"
+    )
+    fixed = fix_text(code, "vgg.py", Settings(), unsafe=True).text
+    assert "Conv2D(64, (3, 3), activation='relu')" in fixed
+    assert "Convolution2D" not in fixed, fixed
+    assert "import ZeroPadding2D" in fixed or "ZeroPadding2D," in fixed or ", ZeroPadding2D" in fixed

@@ -214,7 +214,7 @@ def drop_imports_left_unused(original: str, fixed: str) -> str:
 
 
 def _alias_key(statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> tuple[str, str] | None:
-    """(bound name, dotted path) of one imported Keras name."""
+    """(bound name, canonical Keras path) of one imported Keras name."""
     full = dotted_name(alias.name)
     if full is None:
         return None
@@ -228,9 +228,12 @@ def _alias_key(statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -
         bound = alias.asname.name.value if alias.asname is not None else full.split(".", 1)[0]
         if alias.asname is None and "." in full:
             return None  # `import keras.layers` binds `keras`: shared with other imports
-    if keras_name(path) is None:
+    name = keras_name(path)
+    if name is None:
         return None
-    return bound, path
+    # Canonical, so that a name whose import a fix moved (keras.layers.convolutional ->
+    # keras.layers) is still the name the original read.
+    return bound, name.path
 
 
 def _keras_imports(text: str, used: bool) -> set[tuple[str, str]]:
