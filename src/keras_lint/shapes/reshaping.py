@@ -222,11 +222,13 @@ def zero_padding1d(config: LayerConfig, call: CallInputs) -> LayerResult:
     return LayerResult(tuple(output), 0, 0)
 
 
-@shape_function("keras.layers.ZeroPadding2D", "keras.layers.ZeroPadding3D")
-def zero_padding(config: LayerConfig, call: CallInputs) -> LayerResult:
+def _per_axis_pairs(config: LayerConfig, call: CallInputs, argument: str):
+    """What ZeroPadding2D/3D and Cropping2D/3D share: the (before, after) pairs of `argument`
+    per spatial axis, the input shape and its spatial axes; or the result when the input or
+    its layout is not known."""
     rank = 2 if config.path.endswith("2D") else 3
     data_format = config.data_format()
-    pairs = _pairs(config, "padding", rank)
+    pairs = _pairs(config, argument, rank)
     x = call.shape()
     if x is UNKNOWN:
         return unknown_result(weightless=True)
@@ -234,6 +236,15 @@ def zero_padding(config: LayerConfig, call: CallInputs) -> LayerResult:
     axes = spatial_axes(rank, data_format)
     if axes is None:
         return LayerResult(tuple([x[0]] + [UNKNOWN] * (rank + 1)), 0, 0)
+    return pairs, x, axes
+
+
+@shape_function("keras.layers.ZeroPadding2D", "keras.layers.ZeroPadding3D")
+def zero_padding(config: LayerConfig, call: CallInputs) -> LayerResult:
+    found = _per_axis_pairs(config, call, "padding")
+    if isinstance(found, LayerResult):
+        return found
+    pairs, x, axes = found
     output = list(x)
     for i, axis in enumerate(axes):
         if x[axis] is None:
@@ -271,16 +282,10 @@ def cropping1d(config: LayerConfig, call: CallInputs) -> LayerResult:
 
 @shape_function("keras.layers.Cropping2D", "keras.layers.Cropping3D")
 def cropping(config: LayerConfig, call: CallInputs) -> LayerResult:
-    rank = 2 if config.path.endswith("2D") else 3
-    data_format = config.data_format()
-    pairs = _pairs(config, "cropping", rank)
-    x = call.shape()
-    if x is UNKNOWN:
-        return unknown_result(weightless=True)
-    expect_rank(config.class_name, x, ndim=rank + 2, layout=layout(rank, data_format))
-    axes = spatial_axes(rank, data_format)
-    if axes is None:
-        return LayerResult(tuple([x[0]] + [UNKNOWN] * (rank + 1)), 0, 0)
+    found = _per_axis_pairs(config, call, "cropping")
+    if isinstance(found, LayerResult):
+        return found
+    pairs, x, axes = found
     output = list(x)
     for i, axis in enumerate(axes):
         dim = x[axis]
