@@ -303,3 +303,30 @@ def test_a_template_rewrite_refused_for_a_compound_argument_says_what_to_do_once
     assert "assign its `x` argument to a name first" in flatten.message
     assert "reshape(x, (" in flatten.message
     assert flatten.message.count("keras.layers.Flatten()") == 1, flatten.message
+
+
+KERAS1_ADADELTA = """from keras.models import Sequential
+from keras.layers import Convolution2D, Dense, Flatten
+
+model = Sequential()
+model.add(Convolution2D(8, 3, 3, border_mode='same', input_shape=(28, 28, 1)))
+model.add(Flatten())
+model.add(Dense(10, activation='softmax'))
+model.compile(loss='categorical_crossentropy',
+              optimizer='adadelta',
+              metrics=['accuracy'])
+"""
+
+
+def test_a_safe_fix_run_keeps_reporting_what_rests_on_the_keras1_code_it_rewrote():
+    outcome = fix_text(KERAS1_ADADELTA, "mnist.py", Settings())
+    assert "border_mode" not in outcome.text and "Convolution2D" not in outcome.text
+    left = [f for f in outcome.remaining.findings if f.code == "KRS506"]
+    assert len(left) == 1, outcome.remaining.findings
+    assert "reported before the other fixes rewrote the Keras 1 code" in left[0].message
+    assert (left[0].row, left[0].column) == (9, 25)
+    assert outcome.text.splitlines()[8][24:].startswith("'adadelta'")
+    # With the unsafe fixes, it is fixed like the rest.
+    unsafe = fix_text(KERAS1_ADADELTA, "mnist.py", Settings(), unsafe=True)
+    assert "Adadelta(learning_rate=1.0" in unsafe.text
+    assert not [f for f in unsafe.remaining.findings if f.code == "KRS506"]

@@ -5,16 +5,24 @@ already chosen one, applies them, and starts again; the next pass sees the new t
 that touch the same import statement are applied one after the other, each on fresh
 positions. The result is re-parsed after every pass: if a pass produced code that does not
 parse, or the passes do not converge, the original text is returned with an error.
+
+A few rules judge a line by other code in the file (KRS506 and KRS203 read Keras 1 arguments
+elsewhere). When `fix` does not fix such a finding (an unsafe fix without `--unsafe-fixes`)
+and the other fixes rewrite its evidence, the finding is still reported at its new place,
+with a note, rather than vanishing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 
 from keras_lint.diagnostics import Applicability, Finding, apply_edits
 from keras_lint.engine import LintResult, lint_text
-from keras_lint.rewrite import drop_imports_left_unused
+from keras_lint.rewrite import imports_left_unused
+from keras_lint.rules import all_rules
 from keras_lint.settings import Settings
+from keras_lint.source import LineIndex
 
 MAX_PASSES = 100
 
@@ -42,6 +50,9 @@ def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = Fal
     outcome = FixOutcome(original=text, text=text)
     seen_texts = {text}
     current = text
+    # Unfixed findings of rules whose evidence other fixes may rewrite, with their offset in
+    # the current text (None once their own text was rewritten).
+    watched: list[tuple[Finding, int | None]] | None = None
     for _ in range(MAX_PASSES):
         result = lint_text(current, filename, settings, rules=rules, respect_noqa=respect_noqa)
         if result.parse_error is not None:
@@ -57,18 +68,25 @@ def fix_text(text: str, filename: str, settings: Settings, *, unsafe: bool = Fal
             outcome.remaining = lint_text(text, filename, settings, rules=rules, respect_noqa=respect_noqa)
             return outcome
         chosen = _choose(result.findings, unsafe)
+        if watched is None:
+            watched = [(f, f.start) for f in result.findings if f.code in _relying_codes() and f not in chosen]
         if not chosen:
             if current != text:
                 # Fixes applied in one pass each saw the others' uses of an import and kept it.
-                cleaned = drop_imports_left_unused(text, current)
+                cleanup = imports_left_unused(text, current)
+                cleaned = apply_edits(current, cleanup) if cleanup else current
                 if cleaned != current:
                     current = cleaned
                     seen_texts.add(current)
+                    watched = [(finding, _moved(offset, cleanup)) for finding, offset in watched or []]
                     continue  # lint the cleaned text (it must still parse and be clean)
             outcome.text = current
             outcome.remaining = result
+            _keep_lost_findings(result, watched or [], current)
             return outcome
-        current = apply_edits(current, _unique_edits(chosen))
+        edits = _unique_edits(chosen)
+        current = apply_edits(current, edits)
+        watched = [(finding, _moved(offset, edits)) for finding, offset in watched or []]
         outcome.applied.extend(chosen)
         if current in seen_texts:
             break  # a fix undid another one: a cycle
@@ -107,3 +125,43 @@ def _unique_edits(chosen: list[Finding]) -> list:
                 seen.add(edit)
                 edits.append(edit)
     return edits
+
+
+@cache
+def _relying_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in all_rules() if rule.relies_on_other_code)
+
+
+def _moved(offset: int | None, edits: list) -> int | None:
+    """Where `offset` is after `edits`; None when an edit rewrote the text at it."""
+    if offset is None:
+        return None
+    shift = 0
+    for edit in edits:
+        if edit.end <= offset:
+            shift += len(edit.content) - (edit.end - edit.start)
+        elif edit.start <= offset:
+            return None
+    return offset + shift
+
+
+def _keep_lost_findings(result: LintResult, watched: list[tuple[Finding, int | None]], text: str) -> None:
+    """A finding `fix` did not fix, whose evidence the other fixes rewrote, stays reported (at
+    its new place) instead of vanishing with its evidence."""
+    present = {(f.code, f.start) for f in result.findings}
+    lines = None
+    for finding, offset in watched:
+        if offset is None or (finding.code, offset) in present:
+            continue
+        lines = lines or LineIndex(text)
+        kept = replace(
+            finding,
+            message=finding.message + " (reported before the other fixes rewrote the Keras 1 code it relies on)",
+            start=offset,
+            end=offset + (finding.end - finding.start),
+            fix=None,
+        )
+        kept.row, kept.column = lines.position(kept.start)
+        kept.end_row, kept.end_column = lines.position(kept.end)
+        result.findings.append(kept)
+    result.findings.sort(key=lambda f: f.sort_key)

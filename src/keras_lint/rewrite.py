@@ -175,15 +175,16 @@ def line_indent(ctx: Context, start: int) -> str:
     return indent if indent.strip() == "" else ""
 
 
-def drop_imports_left_unused(original: str, fixed: str) -> str:
-    """Remove Keras imports that the fixes left unused: a name read in `original` and read no
-    more in `fixed` (several fixes in one pass each saw the others' uses and kept it)."""
+def imports_left_unused(original: str, fixed: str) -> list[Edit]:
+    """Edits of `fixed` that remove Keras imports the fixes left unused: a name read in
+    `original` and read no more in `fixed` (several fixes in one pass each saw the others'
+    uses and kept it)."""
     used_before = _keras_imports(original, used=True)
     if not used_before:
-        return fixed
+        return []
     ctx = _context_for(fixed)
     if ctx is None:
-        return fixed
+        return []
     edits: list[Edit] = []
     for statement, scope in ctx.semantic.imports:
         names = statement.names
@@ -206,11 +207,7 @@ def drop_imports_left_unused(original: str, fixed: str) -> str:
         if getattr(statement, "rpar", None) is None:
             remaining[-1] = remaining[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         edits.append(ctx.replace(statement, ctx.code(statement.with_changes(names=remaining))))
-    if not edits:
-        return fixed
-    from keras_lint.diagnostics import apply_edits
-
-    return apply_edits(fixed, edits)
+    return edits
 
 
 def _alias_key(statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> tuple[str, str] | None:

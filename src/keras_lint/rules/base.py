@@ -121,6 +121,10 @@ class Rule:
     # True for a rule about `# noqa` comments: the engine calls its `check_suppressions` with
     # what the other rules' findings the comments silenced, instead of `check`.
     judges_suppressions: ClassVar[bool] = False
+    # True when a finding rests on other code in the file (Keras 1 arguments elsewhere) that
+    # other rules' fixes rewrite: `fix` then keeps reporting a finding it did not fix even once
+    # its evidence is gone, so that a safe-only run does not silently lose it.
+    relies_on_other_code: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

@@ -490,6 +490,7 @@ class Keras1KernelArguments(Rule):
     """
 
     code = "KRS203"
+    relies_on_other_code = True  # Keras 1 code elsewhere in the file
     name = "keras1-kernel-arguments"
     summary = "A Keras 1 kernel size (`Convolution2D(64, 3, 3)`, `nb_row=`, `kernel_dim1=`): Keras 3 reads strides"
     family = "Keras 1 layers"

@@ -714,6 +714,7 @@ class OptimizerDefaultLearningRate(Rule):
     """
 
     code = "KRS506"
+    relies_on_other_code = True  # Keras 1 code elsewhere in the file
     name = "optimizer-default-learning-rate"
     summary = "A Keras 1 file's 'adadelta'/'adagrad'/'adamax'/'nadam' optimizer: its default learning rate changed"
     family = "Optimizers"
