@@ -1034,3 +1034,134 @@ class Keras1LambdaArguments(Rule):
                 yield self.finding(ctx, call.node, message, self.make_fix("Name the arguments", [], Applicability.DISPLAY_ONLY))
                 continue
             yield self.finding(ctx, call.node, message, self.make_fix(f"Write `arguments={source}`", [ctx.insert_before(third, "arguments=")], Applicability.SAFE))
+
+
+_MERGE_CLASSES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot")
+
+
+class MergeLayerGivenTensors(Rule):
+    """## What it does
+    Finds a merge layer class given the tensors to merge as its constructor argument,
+    `Add([x, y])` or `Concatenate([a, b])`, and creates the layer first, then calls it:
+    `Add()([x, y])`.
+
+    ## Why is this bad?
+    The classes take their settings when created and the tensors when called. Code ported
+    from Keras 1's `Merge([a, b], mode='sum')` often keeps the list in the constructor.
+    Keras 3 fails: `Add([x, y])` raises "TypeError: Merge.__init__() takes 1 positional
+    argument but 2 were given"; `Concatenate([a, b])` takes the list as its `axis` and the next
+    layer fails on a layer object ("Only input tensors may be passed as positional arguments");
+    `Dot([a, b])` rejects the list as `axes`.
+
+    ## Example
+    ```python
+    x = layers.Add([shortcut, residual])
+    ```
+
+    ## Use instead
+    ```python
+    x = layers.Add()([shortcut, residual])  # or layers.add([shortcut, residual])
+    ```
+
+    ## Fix safety
+    Safe: the list moves to the call and the other arguments (`axis=`, `name=`) stay in the
+    constructor. Only a list or tuple literal whose items are not all numbers is reported
+    (`Dot((1, 1))` is a valid `axes`).
+    """
+
+    code = "KRS211"
+    name = "merge-layer-given-tensors"
+    summary = "`Add([x, y])`, `Concatenate([a, b])`: the tensors given to a merge layer's constructor instead of its call"
+    family = "Keras 1 layers"
+    fix = Applicability.SAFE
+    examples = (
+        Valid(dedent("""
+            import keras
+            from keras import layers
+            a, b = keras.Input((4,)), keras.Input((4,))
+            total = layers.Add()([a, b])
+            joined = layers.concatenate([a, b])
+            score = layers.Dot((1, 1))([a, b])
+            """)),
+        Invalid(
+            dedent("""
+                import keras
+                from keras import layers
+                a, b = keras.Input((4,)), keras.Input((4,))
+                total = layers.Add([a, b])
+                """),
+            fixed=dedent("""
+                import keras
+                from keras import layers
+                a, b = keras.Input((4,)), keras.Input((4,))
+                total = layers.Add()([a, b])
+                """),
+            message="`layers.Add()([a, b])`",
+            keras=Raises("takes 1 positional argument but 2 were given"),
+            fixed_check="tuple(total.shape) == (None, 4)",
+        ),
+        Invalid(
+            dedent("""
+                import keras
+                from keras.layers import Concatenate, Dense
+                a, b = keras.Input((4,)), keras.Input((3,))
+                joined = Concatenate([a, b], axis=-1, name="joined")
+                out = Dense(2)(joined)
+                """),
+            fixed=dedent("""
+                import keras
+                from keras.layers import Concatenate, Dense
+                a, b = keras.Input((4,)), keras.Input((3,))
+                joined = Concatenate(axis=-1, name="joined")([a, b])
+                out = Dense(2)(joined)
+                """),
+            message="got multiple values for argument 'axis'",
+            keras=Raises("got multiple values for argument 'axis'"),
+            fixed_check="tuple(out.shape) == (None, 2) and tuple(joined.shape) == (None, 7)",
+        ),
+        Invalid(
+            dedent("""
+                import keras
+                from keras import layers
+                a, b = keras.Input((4,)), keras.Input((3,))
+                out = layers.Dense(2)(layers.Concatenate([a, b]))
+                """),
+            fixed=dedent("""
+                import keras
+                from keras import layers
+                a, b = keras.Input((4,)), keras.Input((3,))
+                out = layers.Dense(2)(layers.Concatenate()([a, b]))
+                """),
+            message="takes the list as its `axis`",
+            keras=Raises("Only input tensors may be passed as positional arguments"),
+            fixed_check="tuple(out.shape) == (None, 2)",
+        ),
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for call in ctx.calls_to(*(f"keras.layers.{name}" for name in _MERGE_CLASSES)):
+            first = call.positional_arg(0)
+            if first is None or call.has_star_args or not isinstance(first.value, (cst.List, cst.Tuple)):
+                continue
+            items = first.value.elements
+            if len(items) < 2 or any(isinstance(item, cst.StarredElement) for item in items):
+                continue
+            if all(isinstance(ctx.constants.value(item.value, call.scope, default=...), int) for item in items):
+                continue  # Dot((1, 1)): axes
+            class_name = call.name.name
+            tensors = ctx.outer_source(first.value)
+            rest = ", ".join(ctx.code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for arg in call.node.args[1:])
+            written = ctx.source_of(call.node.func)
+            replacement = f"{written}({rest})({tensors})"
+            setting = {"Concatenate": "axis", "Dot": "axes"}.get(class_name)
+            if setting is not None and call.keyword(setting) is not None:
+                keras_says = f"Keras 3 raises \"TypeError: {class_name}.__init__() got multiple values for argument '{setting}'\""
+            elif class_name == "Concatenate":
+                keras_says = "Keras 3 takes the list as its `axis`, and the next layer fails on a layer object instead of a tensor"
+            elif class_name == "Dot":
+                keras_says = "Keras 3 takes the list as its `axes` and rejects it"
+            else:
+                keras_says = "Keras 3 raises \"TypeError: Merge.__init__() takes 1 positional argument but 2 were given\""
+            message = (f"`{ctx.source_of(call.node)}` gives the tensors to the layer's constructor: {keras_says}. "
+                       f"Create the layer, then call it: `{replacement}`")
+            yield self.finding(ctx, call.node, message, self.make_fix(f"Write `{replacement}`", [Edit(*ctx.outer_span(call.node), replacement)]))
