@@ -12,7 +12,7 @@ from keras_lint.context import Call, Context
 from keras_lint.diagnostics import Applicability, Edit
 from keras_lint.knowledge import keras3
 from keras_lint.knowledge.legacy_layers import Converter, converter_for, removed_layers
-from keras_lint.rewrite import Reference, bound_name, reference_to, remove_alias, remove_statement
+from keras_lint.rewrite import Reference, bound_name, insert_lines_after, reference_to, remove_alias, remove_statement
 from keras_lint.semantic.model import BindingKind, Scope, dotted_name, iter_children
 from keras_lint.semantic.names import keras_name
 
@@ -280,10 +280,8 @@ def layer_references(ctx: Context, old: cst.BaseExpression, scope: Scope, new_na
     if drop_old:
         edits.append(remove_alias(ctx, statement, alias))
     if line:
-        edits.append(_insert_line_after(ctx, statement, line))
+        edits.append(insert_lines_after(ctx, statement, [line]))
     return list(new_names), tuple(edits)
-
-
 
 
 def _root_of(module: str) -> str:
@@ -291,18 +289,6 @@ def _root_of(module: str) -> str:
         if module == root or module.startswith(root + "."):
             return root
     return "keras"
-
-
-def _insert_line_after(ctx: Context, statement: cst.CSTNode, line: str) -> Edit:
-    _, end = ctx.span(statement)
-    line_end = ctx.text.find("\n", end)
-    if line_end == -1:
-        return Edit(len(ctx.text), len(ctx.text), ctx.newline + line)
-    start = ctx.span(statement)[0]
-    line_start = ctx.text.rfind("\n", 0, start) + 1
-    indent = ctx.text[line_start:start]
-    indent = indent if indent.strip() == "" else ""
-    return Edit(line_end + 1, line_end + 1, f"{indent}{line}{ctx.newline}")
 
 
 def weakest(*applicabilities: Applicability) -> Applicability:
