@@ -104,6 +104,15 @@ class Context:
         start, end = self.outer_span(node)
         return self.text[start:end]
 
+    def shown(self, node: cst.CSTNode, limit: int = 60) -> str:
+        """The node's source on one line, shortened to `limit` characters, for a message."""
+        text = " ".join(self.source_of(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def quote(self) -> str:
+        """The quote character the file uses most, for strings a fix writes."""
+        return "'" if self.text.count("'") > self.text.count('"') else '"'
+
     @property
     def lines(self) -> LineIndex:
         if self._lines is None:

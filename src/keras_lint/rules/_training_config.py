@@ -552,21 +552,11 @@ def _trainings(ctx: Context) -> list[Training]:
     return result
 
 
-def quote(ctx: Context) -> str:
-    """The quote character the file uses most."""
-    return "'" if ctx.text.count("'") > ctx.text.count('"') else '"'
-
-
 def with_quotes(ctx: Context, literal: cst.BaseExpression, value: str) -> str:
     if isinstance(literal, cst.SimpleString):
         return f"{literal.prefix}{literal.quote}{value}{literal.quote}"
-    q = quote(ctx)
+    q = ctx.quote()
     return f"{q}{value}{q}"
-
-
-def shown(ctx: Context, node: cst.CSTNode, limit: int = 60) -> str:
-    text = " ".join(ctx.source_of(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def unknown(value) -> bool:

@@ -58,15 +58,6 @@ def _method(call: Call) -> str:
     return call.node.func.attr.value
 
 
-def _shown(ctx: Context, node: cst.CSTNode, limit: int = 60) -> str:
-    text = " ".join(ctx.source_of(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _quote(ctx: Context) -> str:
-    return "'" if ctx.text.count("'") > ctx.text.count('"') else '"'
-
-
 def _string_constant(ctx: Context, expr: cst.BaseExpression, scope: Scope) -> tuple[str, cst.SimpleString] | None:
     constant = ctx.constant(expr, scope)
     if constant is None or not isinstance(constant.value, str) or not isinstance(constant.node, cst.SimpleString):
@@ -705,7 +696,7 @@ class GeneratorMethods(Rule):
                 if batch is None:
                     message = (f"`{method}({keyword}={ctx.source_of(arg.value)})`: {removed}. Keras 1 counted {keyword} in samples, "
                                f"Keras 2+ count `{new_keyword}` in batches; keras-lint cannot tell the generator's batch size here: "
-                               f"use `{new_method}(..., {new_keyword}={_shown(ctx, arg.value)} // batch_size)`")
+                               f"use `{new_method}(..., {new_keyword}={ctx.shown(arg.value)} // batch_size)`")
                     return self.finding(ctx, func.attr, message, self.make_fix(f"Use `{new_method}` with {new_keyword}", [], Applicability.DISPLAY_ONLY))
                 size, size_expr = batch
                 size_text = self._batch_text(ctx, size, size_expr, source_expr.value, call.scope)
@@ -907,7 +898,7 @@ class PredictClasses(Rule):
             if not provable and not (method == "predict_classes" and is_model_method(ctx, call, keras_specific=True)):
                 continue
             func = call.node.func
-            removed = f"`{_shown(ctx, receiver)}.{method}(...)` was removed in tf.keras 2.6 (Keras 3: AttributeError: 'Sequential' object has no attribute '{method}')"
+            removed = f"`{ctx.shown(receiver)}.{method}(...)` was removed in tf.keras 2.6 (Keras 3: AttributeError: 'Sequential' object has no attribute '{method}')"
             if method == "predict_proba":
                 message = f"{removed}; Keras 2's predict_proba returned `predict(...)`. Use `predict`"
                 yield self.finding(ctx, func.attr, message, self.make_fix("Use `predict`", [ctx.replace(func.attr, "predict")]))
@@ -915,7 +906,7 @@ class PredictClasses(Rule):
             predict_call = f"{ctx.source_of(receiver)}.predict({self._arguments(ctx, call)})"
             numpy = _numpy_alias(ctx, call.scope)
             argmax = f"{numpy}.argmax({predict_call}, axis=-1)" if numpy else f"{predict_call}.argmax(axis=-1)"
-            threshold = f"({predict_call} > 0.5).astype({_quote(ctx)}int32{_quote(ctx)})"
+            threshold = f"({predict_call} > 0.5).astype({ctx.quote()}int32{ctx.quote()})"
             units, activation = _output_of_model(ctx, call) if provable else (None, None)
             if units is not None:
                 replacement = argmax if units > 1 else threshold
@@ -1368,7 +1359,7 @@ class ModelSavePath(Rule):
                 continue
             if "." in found[0].replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]:
                 continue  # a file; only an extension-less path is a SavedModel directory
-            message = (f"`{ctx.source_of(call.node.func)}({_shown(ctx, arg.value)})`: Keras 3 loads only `.keras` and `.h5` files (ValueError: "
+            message = (f"`{ctx.source_of(call.node.func)}({ctx.shown(arg.value)})`: Keras 3 loads only `.keras` and `.h5` files (ValueError: "
                        "File format not supported). For a TensorFlow SavedModel directory use `keras.layers.TFSMLayer(path, "
                        "call_endpoint='serving_default')`, or re-save the model as `.keras` with the Keras that wrote it")
             yield self.finding(ctx, arg, message, self.make_fix("Load a .keras file or use TFSMLayer", [], Applicability.DISPLAY_ONLY))
@@ -1970,5 +1961,5 @@ class RemovedModelMethod(Rule):
             if not is_model_method(ctx, call):
                 continue
             where = "tf.keras 2.6+ and Keras 3" if entry["removed_in"] == "2.6" else "Keras 3"
-            message = f"`{_shown(ctx, _receiver(call))}.{method}()` is gone from {where} (AttributeError): {entry['note']}"
+            message = f"`{ctx.shown(_receiver(call))}.{method}()` is gone from {where} (AttributeError): {entry['note']}"
             yield self.finding(ctx, call.node.func.attr, message)

@@ -25,8 +25,6 @@ from keras_lint.rules._training_config import (
     PROBABILITY_ACTIVATIONS,
     LossUse,
     Training,
-    quote,
-    shown,
     trainings,
     with_quotes,
 )
@@ -59,7 +57,7 @@ class _Reported:
 def _loss_written(ctx: Context, loss: LossUse) -> str:
     """The loss as written, in backticks, with its value when the code names it indirectly
     (`loss` (here 'binary_crossentropy'))."""
-    text = f"`{shown(ctx, loss.site)}`"
+    text = f"`{ctx.shown(loss.site)}`"
     if loss.form == "string" and not isinstance(loss.site, cst.SimpleString):
         text += f" (here '{loss.name}')"
     return text
@@ -97,7 +95,7 @@ def _replace_loss(ctx: Context, loss: LossUse, new_name: str) -> list[Edit] | No
 def _layer_text(ctx: Context, layer: Layer) -> str:
     if layer.call is None:
         return layer.class_name
-    return shown(ctx, layer.call.node)
+    return ctx.shown(layer.call.node)
 
 
 def _activation_text(ctx: Context, activation: Activation) -> str:
@@ -116,7 +114,7 @@ def _set_activation(ctx: Context, layer: Layer, activation: str) -> list[Edit] |
     if layer.call is None or layer.call.has_star_args:
         return None
     arg = layer.argument_node("activation")
-    q = quote(ctx)
+    q = ctx.quote()
     if arg is not None:
         if not _is_linear_literal(ctx, arg, layer):
             return None
@@ -1176,13 +1174,13 @@ class LabelEncodingMismatch(Rule):
             if not mismatched:
                 continue
             labels = mismatched[0]
-            made = f" (`{shown(ctx, labels.made_by)}`)" if labels.made_by is not None and labels.made_by is not labels.site else ""
+            made = f" (`{ctx.shown(labels.made_by)}`)" if labels.made_by is not None and labels.made_by is not labels.site else ""
             expected = "one integer class id per sample" if loss.family == "sparse" else "one-hot rows shaped like the output"
             if training.label_encoding() == wrong:
                 if not reported.first(loss.site):
                     continue
                 message = (
-                    f"{_loss_written(ctx, loss)} expects {expected}, but the labels `{shown(ctx, labels.site)}`{made} are {shape}: "
+                    f"{_loss_written(ctx, loss)} expects {expected}, but the labels `{ctx.shown(labels.site)}`{made} are {shape}: "
                     f"Keras 3 fails at the first fit with a shape error. Use `{wanted}`"
                     f"{' (or drop to_categorical)' if loss.family == 'sparse' else ' (or one-hot encode the labels with to_categorical)'}"
                 )
@@ -1193,7 +1191,7 @@ class LabelEncodingMismatch(Rule):
             if not reported.first(labels.site):
                 continue
             message = (
-                f"the labels `{shown(ctx, labels.site)}`{made} are {shape}, but {_loss_written(ctx, loss)} (which the model's other "
+                f"the labels `{ctx.shown(labels.site)}`{made} are {shape}, but {_loss_written(ctx, loss)} (which the model's other "
                 f"labels fit) expects {expected}: Keras 3 fails with a shape error when it reaches them. Encode them like the others"
                 f"{' (to_categorical)' if loss.family == 'categorical' else ' (without to_categorical)'}"
             )
@@ -1298,7 +1296,7 @@ class OutputUnitsClassesMismatch(Rule):
                 if labels.encoding == "one_hot" and loss.family in ("categorical", "auto", "binary") and labels.classes != units:
                     detail = self._one_hot(ctx, labels, units)
                 elif labels.encoding == "class_ids" and loss.family in ("sparse", "auto") and labels.classes > units and units > 1:
-                    detail = (f"the labels `{shown(ctx, labels.site)}` have class ids up to {labels.classes - 1}, but the output has "
+                    detail = (f"the labels `{ctx.shown(labels.site)}` have class ids up to {labels.classes - 1}, but the output has "
                               f"{units} units (class ids 0 to {units - 1}): TensorFlow fails on the CPU ('Received a label value "
                               f"... outside the valid range') and gives NaN losses on a GPU")
                 else:
@@ -1314,13 +1312,13 @@ class OutputUnitsClassesMismatch(Rule):
     def _one_hot(ctx: Context, labels, units: int) -> str:
         source = ""
         if isinstance(labels.made_by, cst.Call) and labels.classes_node is not None:
-            written = shown(ctx, labels.classes_node, 30)
-            source = f" (`{shown(ctx, labels.made_by.func, 30)}(..., {written})`"
+            written = ctx.shown(labels.classes_node, 30)
+            source = f" (`{ctx.shown(labels.made_by.func, 30)}(..., {written})`"
             source += f", {written} = {labels.classes})" if not isinstance(labels.classes_node, cst.Integer) else ")"
         elif labels.made_by is not None and labels.made_by is not labels.site:
-            source = f" (`{shown(ctx, labels.made_by)}`)"
+            source = f" (`{ctx.shown(labels.made_by)}`)"
         return (
-            f"the labels `{shown(ctx, labels.site)}` have {labels.classes} classes{source} but the output layer has {units} units: "
+            f"the labels `{ctx.shown(labels.site)}` have {labels.classes} classes{source} but the output layer has {units} units: "
             f"Keras 3 fails at the first fit ('Arguments `target` and `output` must have the same shape')"
         )
 
@@ -1416,7 +1414,7 @@ class AccuracyOnRegression(Rule):
                         chosen = (f"`CategoricalAccuracy` ({head.units} output units): it checks whether the largest prediction "
                                   f"is at the largest target, which says nothing about regression errors")
                     message = (
-                        f"`{shown(ctx, metric.site)}` on a regression model ({_loss_written(ctx, loss)} on {_output_text(ctx, head)}, "
+                        f"`{ctx.shown(metric.site)}` on a regression model ({_loss_written(ctx, loss)} on {_output_text(ctx, head)}, "
                         f"activation {activation}): Keras 3 turns it into {chosen}. Use a regression metric: 'mae', 'mse' or "
                         f"keras.metrics.RootMeanSquaredError()"
                     )
@@ -1509,14 +1507,14 @@ class ExactAccuracyOnProbabilities(Rule):
                         continue
                     outputs = f"probabilities ({activation})" if probabilities else f"scores (trained with {_loss_written(ctx, loss)})"
                     message = (
-                        f"`{shown(ctx, metric.site)}` counts predictions exactly equal to the labels, but the model outputs "
+                        f"`{ctx.shown(metric.site)}` counts predictions exactly equal to the labels, but the model outputs "
                         f"{outputs}, which are never exactly 0 or 1: it reports about 0 however well the model does. Use 'accuracy' "
                         f"(Keras picks binary, categorical or sparse categorical accuracy from the shapes)"
                     )
                     edits = None
                     expr = metric.expr
                     if metric.in_call and isinstance(expr, cst.Call) and not expr.args:
-                        q = quote(ctx)
+                        q = ctx.quote()
                         edits = [ctx.replace(expr, f"{q}accuracy{q}")]
                     yield self.finding(ctx, metric.site, message, _fix(self, "Use 'accuracy'", edits))
 
