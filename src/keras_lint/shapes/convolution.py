@@ -101,8 +101,36 @@ def _window_description(kernel, strides, dilation, padding) -> str:
     return "(" + ", ".join(parts) + ")"
 
 
-def _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding, transpose=False, output_padding=None):
+@dataclass
+class ConvWindow:
+    """The window arguments every convolution (and ConvLSTM) reads the same way."""
+
+    kernel: object
+    strides: object
+    dilation: object
+    padding: object
+    data_format: object
+    use_bias: object
+
+    @classmethod
+    def read(cls, config: LayerConfig, rank: int, allow_causal: bool = False) -> ConvWindow:
+        return cls(
+            config.int_tuple("kernel_size", rank),
+            config.int_tuple("strides", rank),
+            config.int_tuple("dilation_rate", rank),
+            config.padding(allow_causal=allow_causal),
+            config.data_format(),
+            config.boolean("use_bias"),
+        )
+
+    def bias(self, size):
+        return UNKNOWN if self.use_bias is UNKNOWN else (size if self.use_bias else 0)
+
+
+def spatial_output(layer, x, rank, window: ConvWindow, transpose=False, output_padding=None):
     """The output's spatial dimensions, raising when one reaches zero or below."""
+    kernel, strides, dilation = window.kernel, window.strides, window.dilation
+    padding, data_format = window.padding, window.data_format
     axes = spatial_axes(rank, data_format)
     if axes is None:
         return None
@@ -143,30 +171,10 @@ def _positive_or_none(config: LayerConfig, name: str):
     return value
 
 
-@dataclass
-class _Window:
-    """The arguments every convolution reads the same way."""
-
-    kernel: object
-    strides: object
-    dilation: object
-    padding: object
-    data_format: object
-    use_bias: object
-
-    @classmethod
-    def read(cls, config: LayerConfig, rank: int, allow_causal: bool = False) -> _Window:
-        return cls(
-            config.int_tuple("kernel_size", rank),
-            config.int_tuple("strides", rank),
-            config.int_tuple("dilation_rate", rank),
-            config.padding(allow_causal=allow_causal),
-            config.data_format(),
-            config.boolean("use_bias"),
-        )
-
-    def bias(self, size):
-        return UNKNOWN if self.use_bias is UNKNOWN else (size if self.use_bias else 0)
+def check_strides_and_dilation(window: ConvWindow) -> None:
+    strides, dilation = window.strides, window.dilation
+    if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
+        raise InvalidLayer("strides > 1 with dilation_rate > 1")
 
 
 def _checked_input(layer: str, call: CallInputs, rank: int, data_format):
@@ -188,19 +196,17 @@ def conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
     groups = _positive_or_none(config, "groups")
-    window = _Window.read(config, rank, allow_causal=rank == 1)
-    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
+    window = ConvWindow.read(config, rank, allow_causal=rank == 1)
     if groups is None:
         raise InvalidLayer("`groups` must be a positive integer")
     if filters is None:
         return unknown_result()
     if filters is not UNKNOWN and groups is not UNKNOWN and filters % groups:
         raise InvalidLayer("filters must be divisible by groups")
-    if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
-        raise InvalidLayer("strides > 1 with dilation_rate > 1")
+    check_strides_and_dilation(window)
     if config.get("lora_rank", None) is not None:
         return unknown_result()
-    checked = _checked_input(layer, call, rank, data_format)
+    checked = _checked_input(layer, call, rank, window.data_format)
     if checked is None:
         return unknown_result()
     x, channels = checked
@@ -213,11 +219,11 @@ def conv(config: LayerConfig, call: CallInputs) -> LayerResult:
                 layer=layer,
                 shape=x,
             )
-    spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding)
-    output = _assemble(x, rank, data_format, spatial, filters)
-    if kernel is UNKNOWN or channels is UNKNOWN or groups is UNKNOWN:
+    spatial = spatial_output(layer, x, rank, window)
+    output = _assemble(x, rank, window.data_format, spatial, filters)
+    if window.kernel is UNKNOWN or channels is UNKNOWN or groups is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
-    weights = mul(*kernel, channels // groups, filters)
+    weights = mul(*window.kernel, channels // groups, filters)
     return LayerResult(output, add(weights, window.bias(filters)), 0)
 
 
@@ -226,29 +232,27 @@ def conv_transpose(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
-    window = _Window.read(config, rank)
-    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
+    window = ConvWindow.read(config, rank)
     output_padding = config.get("output_padding")
     if output_padding is not None and output_padding is not UNKNOWN:
         output_padding = config.int_tuple("output_padding", rank, allow_zero=True)
     if filters is None:
         return unknown_result()
-    if output_padding not in (None, UNKNOWN) and strides is not UNKNOWN:
-        if any(op >= s for op, s in zip(output_padding, strides)):
+    if output_padding not in (None, UNKNOWN) and window.strides is not UNKNOWN:
+        if any(op >= s for op, s in zip(output_padding, window.strides)):
             raise InvalidLayer("output_padding must be smaller than strides")
-    if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
-        raise InvalidLayer("strides > 1 with dilation_rate > 1")
-    checked = _checked_input(layer, call, rank, data_format)
+    check_strides_and_dilation(window)
+    checked = _checked_input(layer, call, rank, window.data_format)
     if checked is None:
         return unknown_result()
     x, channels = checked
-    spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding, transpose=True, output_padding=output_padding)
+    spatial = spatial_output(layer, x, rank, window, transpose=True, output_padding=output_padding)
     if spatial is not None and any(isinstance(d, int) and d <= 0 for d in spatial):
         return LayerResult(UNKNOWN, UNKNOWN, UNKNOWN)
-    output = _assemble(x, rank, data_format, spatial, filters)
-    if kernel is UNKNOWN or channels is UNKNOWN:
+    output = _assemble(x, rank, window.data_format, spatial, filters)
+    if window.kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
-    weights = mul(*kernel, filters, channels)
+    weights = mul(*window.kernel, filters, channels)
     return LayerResult(output, add(weights, window.bias(filters)), 0)
 
 
@@ -258,19 +262,18 @@ def separable_conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     layer = config.class_name
     filters = _positive_or_none(config, "filters")
     depth_multiplier = _positive_or_none(config, "depth_multiplier")
-    window = _Window.read(config, rank)
-    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
+    window = ConvWindow.read(config, rank)
     if filters is None or depth_multiplier is None:
         return unknown_result()
-    checked = _checked_input(layer, call, rank, data_format)
+    checked = _checked_input(layer, call, rank, window.data_format)
     if checked is None:
         return unknown_result()
     x, channels = checked
-    spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding)
-    output = _assemble(x, rank, data_format, spatial, filters)
-    if kernel is UNKNOWN or channels is UNKNOWN:
+    spatial = spatial_output(layer, x, rank, window)
+    output = _assemble(x, rank, window.data_format, spatial, filters)
+    if window.kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
-    depthwise = mul(*kernel, channels, depth_multiplier)
+    depthwise = mul(*window.kernel, channels, depth_multiplier)
     pointwise = mul(depth_multiplier, channels, filters)
     return LayerResult(output, add(depthwise, pointwise, window.bias(filters)), 0)
 
@@ -280,17 +283,16 @@ def depthwise_conv(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     depth_multiplier = _positive_or_none(config, "depth_multiplier")
-    window = _Window.read(config, rank)
-    kernel, strides, dilation, padding, data_format = window.kernel, window.strides, window.dilation, window.padding, window.data_format
+    window = ConvWindow.read(config, rank)
     if depth_multiplier is None:
         return unknown_result()
-    checked = _checked_input(layer, call, rank, data_format)
+    checked = _checked_input(layer, call, rank, window.data_format)
     if checked is None:
         return unknown_result()
     x, channels = checked
-    spatial = _spatial_output(layer, x, rank, data_format, kernel, strides, dilation, padding)
-    output = _assemble(x, rank, data_format, spatial, mul(depth_multiplier, channels))
-    if kernel is UNKNOWN or channels is UNKNOWN:
+    spatial = spatial_output(layer, x, rank, window)
+    output = _assemble(x, rank, window.data_format, spatial, mul(depth_multiplier, channels))
+    if window.kernel is UNKNOWN or channels is UNKNOWN:
         return LayerResult(output, UNKNOWN, UNKNOWN)
-    weights = mul(*kernel, channels, depth_multiplier)
+    weights = mul(*window.kernel, channels, depth_multiplier)
     return LayerResult(output, add(weights, window.bias(mul(depth_multiplier, channels))), 0)

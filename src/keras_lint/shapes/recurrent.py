@@ -10,7 +10,7 @@ from keras_lint.shapes.config import (
     ShapeError,
     expect_rank,
 )
-from keras_lint.shapes.convolution import _spatial_output, conv_rank
+from keras_lint.shapes.convolution import ConvWindow, check_strides_and_dilation, conv_rank, spatial_output
 from keras_lint.shapes.core import mul, unknown_result
 from keras_lint.shapes.dims import UNKNOWN, format_shape
 from keras_lint.shapes.registry import infer, shape_function
@@ -82,15 +82,10 @@ def conv_lstm(config: LayerConfig, call: CallInputs) -> LayerResult:
     rank = conv_rank(config.path)
     layer = config.class_name
     filters = config.positive_int("filters")
-    kernel = config.int_tuple("kernel_size", rank)
-    strides = config.int_tuple("strides", rank)
-    dilation = config.int_tuple("dilation_rate", rank)
-    padding = config.padding()
-    data_format = config.data_format()
+    window = ConvWindow.read(config, rank)
+    kernel, data_format, use_bias = window.kernel, window.data_format, window.use_bias
     return_sequences, return_state = _flags(config)
-    use_bias = config.boolean("use_bias")
-    if strides is not UNKNOWN and dilation is not UNKNOWN and max(strides) > 1 and max(dilation) > 1:
-        raise InvalidLayer("strides > 1 with dilation_rate > 1")
+    check_strides_and_dilation(window)
     x = call.shape()
     if x is UNKNOWN:
         return unknown_result()
@@ -115,7 +110,7 @@ def conv_lstm(config: LayerConfig, call: CallInputs) -> LayerResult:
             layer=layer,
             shape=x,
         )
-    spatial = _spatial_output(layer, frame, rank, data_format, kernel, strides, dilation, padding)
+    spatial = spatial_output(layer, frame, rank, window)
     if data_format == "channels_first":
         state = (filters, *spatial)
     else:
