@@ -246,10 +246,11 @@ def _moved_site(ctx: Context, call: Call, info: BackendFunction) -> Site:
     failure = _where_it_fails(call.name, info.name)
     rewrite = rewrite_call(ctx, call, info)
     if isinstance(rewrite, str):
-        # The reason the call is not rewritten already carries the note when it matters.
-        detail = rewrite or info.note or "rewrite it by hand"
-        if rewrite and info.note and info.note not in rewrite:
-            detail = f"{rewrite}; {info.note}"
+        # Why the call is not rewritten, then the note unless the reason already carries it.
+        parts = [part for part in (rewrite, info.note) if part]
+        if len(parts) == 2 and parts[1] in parts[0]:
+            parts.pop()
+        detail = "; ".join(parts) or "rewrite it by hand"
         message = f"`{written}(...)`: {failure}; {detail}"
         return Site(MOVED, call.node, call.scope, call.name, message, detail)
     edits, import_edits, applicability, shown = rewrite
